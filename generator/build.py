@@ -1,0 +1,221 @@
+"""The pipeline, in order:
+
+    config → discover → read → resolve → assemble → plan → render → publish
+
+Each stage is timed; errors are collected, never raised past here except the
+ones that make the whole build impossible (configuration, templates, output).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import assets as assets_mod
+from .assemble import assemble
+from .config import SiteConfig, load_config
+from .discover import discover, git_dates
+from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
+from .model import Article, Seed, Site
+from .plan import plan
+from .readers import make_readers
+from .render import Renderer
+from .resolve import resolve
+from .urls import UrlBuilder
+from .writer import StagedOutput
+
+EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
+PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildRequest:
+    source: Path = Path("seeds")
+    config: Path = Path("site.toml")
+    out: Path = Path("site")
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    jobs: int = 0                     # 0: one per core
+    now: datetime | None = None       # build time; defaults to the clock, once
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    status: int
+    diagnostics: tuple[Diagnostic, ...]
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    articles: int = 0
+    pages: int = 0
+    written: int = 0
+    published: bool = False
+    timings: tuple[tuple[str, float], ...] = field(default=())
+
+    def summary(self) -> str:
+        errors = sum(1 for d in self.diagnostics if d.severity == "error")
+        total = sum(t for _, t in self.timings)
+        state = "published" if self.published else "nothing published"
+        return (f"{self.articles} articles, {self.pages} pages, {errors} "
+                f"error{'s' if errors != 1 else ''}, {state}, in {total:.2f} s")
+
+
+# ----------------------------------------------------------------- read stage
+
+class _Reader:
+    """Per-process state of the read stage: readers hold a reusable Markdown."""
+
+    def __init__(self, config: SiteConfig, now: datetime, file_dates: dict) -> None:
+        self.config = config
+        self.now = now
+        self.file_dates = file_dates
+        self.readers = make_readers()
+
+    def __call__(self, seed: Seed) -> Article | Diagnostic:
+        from .frontmatter import normalise_text
+        try:
+            reader = self.readers[seed.path.suffix.lower()]
+            try:
+                data = seed.path.read_bytes()
+            except OSError as exc:
+                raise SahifaError(f"cannot read: {exc.strerror}")
+            doc = reader.read(normalise_text(data))
+            return resolve(seed, doc, self.config, now=self.now, file_dates=self.file_dates)
+        except SahifaError as exc:
+            return exc.with_file(seed.shown).diagnostic()
+        except RecursionError:
+            return Diagnostic(file=seed.shown, message="too deeply nested to read")
+
+
+_worker: _Reader | None = None
+
+
+def _init_worker(config_path: Path, base_url: str | None, now: datetime, file_dates: dict) -> None:
+    global _worker
+    _worker = _Reader(load_config(config_path, base_url=base_url), now, file_dates)
+
+
+def _read_in_worker(seeds: list[Seed]) -> list[Article | Diagnostic]:
+    assert _worker is not None
+    return [_worker(seed) for seed in seeds]
+
+
+def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
+             now: datetime, file_dates: dict, jobs: int) -> list[Article | Diagnostic]:
+    if jobs <= 1 or len(seeds) < PARALLEL_THRESHOLD:
+        reader = _Reader(config, now, file_dates)
+        return [reader(seed) for seed in seeds]
+    size = max(8, len(seeds) // (jobs * 8))
+    chunks = [list(seeds[i:i + size]) for i in range(0, len(seeds), size)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(config.path, request.base_url, now, file_dates)) as pool:
+        results: list[Article | Diagnostic] = []
+        for part in pool.map(_read_in_worker, chunks):
+            results.extend(part)
+    return results
+
+
+# ----------------------------------------------------------------- the pipeline
+
+def build(request: BuildRequest) -> BuildResult:
+    timings: list[tuple[str, float]] = []
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now_ = time.perf_counter()
+        timings.append((stage, now_ - clock))
+        clock = now_
+
+    diags = Diagnostics()
+    now = request.now or datetime.now(timezone.utc)
+    jobs = request.jobs or os.cpu_count() or 1
+    try:
+        config = load_config(request.config, base_url=request.base_url)
+    except ConfigError as exc:
+        return BuildResult(status=EXIT_USAGE, diagnostics=exc.diagnostics)
+    source = request.source if request.source.is_absolute() else Path.cwd() / request.source
+    if not source.is_dir():
+        return BuildResult(status=EXIT_USAGE, diagnostics=(
+            Diagnostic(file=str(request.source), message="source folder not found"),))
+    urls = UrlBuilder(config.base_url)
+    try:
+        output = StagedOutput(request.out, protected=(source, config.path, config.theme_dir))
+        asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
+                                                     config.root / "static")
+        renderer = Renderer(config, urls, asset_names)
+        renderer.check()
+    except (BuildError, ConfigError) as exc:
+        return BuildResult(status=EXIT_USAGE, diagnostics=exc.diagnostics)
+    except SahifaError as exc:
+        return BuildResult(status=EXIT_USAGE, diagnostics=(exc.diagnostic(),))
+    lap("config")
+
+    seeds = discover(source, diags)
+    file_dates = git_dates(source)
+    lap("discover")
+
+    articles: list[Article] = []
+    for item in read_all(seeds, config, request, now, file_dates, jobs):
+        if isinstance(item, Diagnostic):
+            diags.add(item)
+        else:
+            articles.append(item)
+            if item.inferred:
+                diags.note(item.shown, "inferred " + "; ".join(item.inferred))
+    lap("read")
+
+    site = assemble(articles, config, diags, drafts=request.drafts, future=request.future)
+    lap("assemble")
+
+    failed = bool(diags.errors)
+    status = EXIT_SEED_ERRORS if failed else EXIT_OK
+    try:
+        routes = plan(site, config, urls, asset_data)
+        lap("plan")
+        if failed and request.strict:
+            diags.error(request.out, "not published: --strict and some seeds have errors")
+            return _result(status, diags, site, routes, 0, False, timings)
+        output.open()
+        written = 0
+        try:
+            for route in routes:
+                data = route.data if route.data is not None else renderer.render(route)
+                output.write(route.path, data)
+                written += 1
+            lap("render")
+            output.commit()
+        except BaseException:
+            output.abort()
+            raise
+        lap("publish")
+    except BuildError as exc:
+        diags.extend(exc.diagnostics)
+        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
+    except SahifaError as exc:
+        diags.add(exc.diagnostic())
+        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
+    except OSError as exc:
+        diags.error(getattr(exc, "filename", None) or request.out,
+                    f"cannot write the site: {exc.strerror}; the previous site is unchanged")
+        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
+    return _result(status, diags, site, routes, written, True, timings)
+
+
+def _result(status, diags: Diagnostics, site: Site, routes, written, published, timings):
+    return BuildResult(
+        status=status,
+        diagnostics=tuple(diags.errors + diags.warnings),
+        lines=tuple(diags.lines()),
+        notes=tuple(diags.lines(verbose=True)),
+        articles=len(site.articles),
+        pages=sum(1 for r in routes if r.template),
+        written=written,
+        published=published,
+        timings=tuple(timings),
+    )

@@ -1,0 +1,79 @@
+"""Command line: argparse → a request object → build or serve → exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import EXIT_USAGE, BuildRequest, build
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", type=Path, default=Path("seeds"), metavar="DIR",
+                   help="folder of seeds (default: seeds/)")
+    p.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
+                   help="site configuration (default: site.toml)")
+    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                   help="output folder (default: site/)")
+    p.add_argument("--base-url", metavar="URL", help="override base_url from the config")
+    p.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="worker processes (default: one per core)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also say how missing keys were inferred")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sahifa", description="Static multilingual news sites.")
+    p.add_argument("--version", action="version", version=f"sahifa {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the site")
+    _common(b)
+    b.add_argument("--drafts", action="store_true", help="include drafts")
+    b.add_argument("--future", action="store_true", help="include future-dated articles")
+    b.add_argument("--strict", action="store_true",
+                   help="publish nothing when any seed has an error")
+    b.add_argument("--clean", action="store_true",
+                   help="build from scratch (every build is whole; kept for scripts)")
+
+    s = sub.add_parser("serve", help="build, serve and rebuild on change (live reload)")
+    _common(s)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    return p
+
+
+def request_from(args: argparse.Namespace, **overrides) -> BuildRequest:
+    return BuildRequest(
+        source=args.source, config=args.config, out=args.out, base_url=args.base_url,
+        drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
+        strict=getattr(args, "strict", False), jobs=args.jobs, **overrides,
+    )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    if args.jobs < 0:
+        print("sahifa: --jobs must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    result = build(request_from(args))
+    for line in (result.notes if args.verbose else result.lines):
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        print(result.summary(), file=sys.stderr)
+    return result.status
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    if args.command == "build":
+        return run_build(args)
+    if args.command == "serve":
+        from .serve import serve
+        return serve(args)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

@@ -1,0 +1,128 @@
+"""Error types and the diagnostics collector.
+
+Errors are data: every problem becomes a :class:`Diagnostic` naming the file
+and, where known, the line.  They are collected during the build and printed
+one per line at the end, repeated warnings collapsed with a count.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+
+
+def display_path(path: str | os.PathLike | None) -> str:
+    """A path as the user typed it: relative to the working folder when inside it."""
+    if path is None:
+        return ""
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    file: str
+    message: str
+    line: int | None = None
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        prefix = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
+
+
+class SahifaError(Exception):
+    """A problem in one input, carrying the file and line it comes from."""
+
+    def __init__(self, message: str, *, file: str | os.PathLike | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = display_path(file) if file is not None else ""
+        self.line = line
+
+    def with_file(self, file: str | os.PathLike, line_offset: int = 0) -> "SahifaError":
+        line = None if self.line is None else self.line + line_offset
+        return SahifaError(self.message, file=file, line=line)
+
+    def diagnostic(self, severity: str = ERROR) -> Diagnostic:
+        return Diagnostic(file=self.file, line=self.line, message=self.message, severity=severity)
+
+    def __str__(self) -> str:
+        return str(self.diagnostic())
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; nothing is built.  Carries every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class BuildError(Exception):
+    """The build cannot be published (output collision, write failure...)."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class Diagnostics:
+    """Collects diagnostics; prints them sorted, identical ones collapsed."""
+
+    def __init__(self) -> None:
+        self._items: list[Diagnostic] = []
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self._items.append(diagnostic)
+
+    def extend(self, diagnostics) -> None:
+        self._items.extend(diagnostics)
+
+    def error(self, file, message: str, line: int | None = None) -> None:
+        self.add(Diagnostic(file=display_path(file), line=line, message=message))
+
+    def warning(self, file, message: str, line: int | None = None) -> None:
+        self.add(Diagnostic(file=display_path(file), line=line, message=message,
+                            severity=WARNING))
+
+    def note(self, file, message: str, line: int | None = None) -> None:
+        self.add(Diagnostic(file=display_path(file), line=line, message=message,
+                            severity=NOTE))
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self._items if d.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self._items if d.severity == WARNING)
+
+    @property
+    def notes(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self._items if d.severity == NOTE)
+
+    def lines(self, *, verbose: bool = False) -> list[str]:
+        """One line per distinct diagnostic, in a stable order, repeats counted."""
+        wanted = [d for d in self._items if verbose or d.severity != NOTE]
+        counts = Counter(wanted)
+        order = {ERROR: 0, WARNING: 1, NOTE: 2}
+        unique = sorted(counts, key=lambda d: (order[d.severity], d.file, d.line or 0, d.message))
+        out = []
+        for d in unique:
+            n = counts[d]
+            out.append(str(d) if n == 1 else f"{d} ({n} times)")
+        return out

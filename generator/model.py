@@ -1,0 +1,121 @@
+"""The values that flow through the pipeline: frozen, slotted, keyword-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+
+
+class FrozenDict(dict):
+    """A read-only mapping that, unlike MappingProxyType, crosses process pools."""
+
+    __slots__ = ()
+
+    def _readonly(self, *args, **kwargs):
+        raise TypeError("FrozenDict is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self):  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=repr)))
+
+
+EMPTY: Mapping[str, Any] = FrozenDict()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seed:
+    """One input file found under the source folder."""
+
+    path: Path          # absolute path on disk
+    rel: str            # POSIX path relative to the source folder: the stable identity
+    shown: str          # path as printed in messages
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """What a reader makes of a seed, before inference and typing."""
+
+    meta: Mapping[str, Any]
+    meta_lines: Mapping[str, int]
+    body_html: str
+    text: str                  # plain text of the body, for language guessing
+    title: str | None          # title found in the body (first line or first heading)
+    title_line: int | None
+    source: str | None         # byline found in the body (.txt)
+    first_paragraph: str | None
+    fmt: str                   # "txt" or "md"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    source_path: str           # seed path relative to the source folder (identity, tie-breaker)
+    shown: str                 # seed path as printed in messages
+    lang: str
+    title: str
+    date: datetime             # aware, in the site's time zone
+    updated: datetime | None
+    tags: tuple[str, ...]
+    section: str | None
+    author: str | None
+    source: str | None
+    slug: str
+    summary: str
+    image: str | None
+    translation_key: str | None
+    draft: bool
+    future: bool
+    body: Markup
+    fmt: str
+    words: int
+    extra: Mapping[str, Any] = field(default=EMPTY)
+    inferred: tuple[str, ...] = ()
+    path: str = ""             # site-relative directory, e.g. "ar/2025/05/03/slug/"
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first, then by source path: a total, deterministic order."""
+        return (-self.date.timestamp(), self.source_path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One page of a paginated listing."""
+
+    number: int
+    total: int
+    items: tuple[Article, ...]
+    path: str
+    prev_path: str | None
+    next_path: str | None
+    first_path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """The assembled content: every published article and how they relate."""
+
+    articles: tuple[Article, ...]                              # newest first
+    by_lang: Mapping[str, tuple[Article, ...]]                 # newest first
+    translations: Mapping[str, tuple[Article, ...]]            # source_path → others
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Route:
+    """One output file: where it goes and what renders it."""
+
+    path: str                  # output file, relative to the output root
+    kind: str                  # article, listing, root, notfound, robots, asset
+    lang: str | None = None
+    template: str | None = None
+    context: Mapping[str, Any] = field(default=EMPTY)
+    source: str | None = None  # the input it comes from (for collision reports)
+    data: bytes | None = None  # ready bytes (assets, robots.txt)

@@ -1,0 +1,96 @@
+"""Markdown seeds through Python-Markdown (tables, footnotes, attribute lists,
+heading ids that keep every script's letters)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+
+from .. import frontmatter
+from ..model import Document
+from ..slugs import slugify
+
+ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+SETEXT_H1 = re.compile(r"^=+[ \t]*$")
+FENCE = re.compile(r"^(```|~~~)")
+TAG = re.compile(r"<[^>]+>")
+FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+INLINE_MARKS = re.compile(r"[*_`]+|!?\[([^\]]*)\]\([^)]*\)")
+
+EXTENSIONS = ["extra", "toc", "sane_lists"]
+
+
+def heading_id(value: str, separator: str = "-") -> str:
+    """Heading anchors keep Arabic and Tifinagh letters (Python-Markdown's toc hook)."""
+    return slugify(value) or "section"
+
+
+def strip_tags(fragment: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+
+
+def inline_text(line: str) -> str:
+    """A Markdown line as plain text (for a title taken from the body)."""
+    return " ".join(INLINE_MARKS.sub(lambda m: m.group(1) or "", line).split())
+
+
+def find_title(body: str, body_line: int) -> tuple[str | None, int | None, str]:
+    """The title from the body: a leading H1 (removed from the body), else the
+    first heading, else the first line.  Returns (title, line, body)."""
+    lines = body.split("\n")
+    in_fence = False
+    first_heading = None
+    first_text = None
+    for i, line in enumerate(lines):
+        if FENCE.match(line.strip()):
+            in_fence = not in_fence
+            continue
+        if in_fence or not line.strip():
+            continue
+        m = ATX.match(line)
+        setext = i + 1 < len(lines) and SETEXT_H1.match(lines[i + 1]) and line.strip()
+        if first_text is None:
+            first_text = (inline_text(line.strip().lstrip("#").strip()), body_line + i)
+            if (m and len(m.group(1)) == 1) or setext:
+                title = inline_text(m.group(2) if m else line.strip())
+                drop = 1 if m else 2
+                return title, body_line + i, "\n".join(lines[:i] + lines[i + drop:])
+        if m and first_heading is None:
+            first_heading = (inline_text(m.group(2)), body_line + i)
+            break
+    found = first_heading or first_text
+    if found:
+        return found[0], found[1], body
+    return None, None, body
+
+
+class MarkdownReader:
+    fmt = "md"
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
+            output_format="html",
+        )
+
+    def convert(self, source: str) -> str:
+        self._md.reset()
+        return self._md.convert(source)
+
+    def read(self, text: str) -> Document:
+        meta, key_lines, body, body_line = frontmatter.split(text)
+        title, title_line, rest = find_title(body, body_line)
+        given = meta.get("title")
+        if given is not None and rest is not body and title != str(given).strip():
+            rest = body  # the leading heading is content, not a repeat of the title
+        body_html = self.convert(rest)
+        m = FIRST_PARAGRAPH.search(body_html)
+        return Document(
+            meta=meta, meta_lines=key_lines, body_html=body_html,
+            text="\n".join(filter(None, [str(given or title or ""), strip_tags(body_html)])),
+            title=title, title_line=title_line, source=None,
+            first_paragraph=strip_tags(m.group(1)) if m else None, fmt=self.fmt,
+        )

@@ -1,0 +1,91 @@
+"""Jinja environments, one per language: autoescape on, StrictUndefined,
+gettext from the theme's catalogs, Babel formatters as filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .errors import SahifaError, display_path
+from .i18n import Formatter, iso, load_translations
+from .model import Route
+from .urls import UrlBuilder
+
+
+def bdi(text: str) -> Markup:
+    """Isolate a string of unknown direction (a Latin byline in an Arabic page)."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+def template_folders(config: SiteConfig) -> list[Path]:
+    """Site-local templates/ first (overrides), then the theme's."""
+    folders = [config.root / "templates", config.theme_dir / "templates"]
+    return [f for f in folders if f.is_dir()]
+
+
+def _template_error(exc: Exception) -> SahifaError:
+    """A Jinja error as file:line, found in the exception or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return SahifaError(f"template error: {exc.message}",
+                           file=exc.filename or exc.name or "template", line=exc.lineno)
+    tb = exc.__traceback__
+    where = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".j2")):
+            where = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    message = f"template error: {exc}"
+    if where:
+        return SahifaError(message, file=where[0], line=where[1])
+    return SahifaError(message, file="templates")
+
+
+class Renderer:
+    def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str]) -> None:
+        self.config = config
+        loader = ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(config)])
+        self.envs = {lang.code: self._environment(lang, loader, urls, asset_names)
+                     for lang in config.languages}
+
+    def _environment(self, lang, loader, urls: UrlBuilder, asset_names) -> Environment:
+        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True,
+                          lstrip_blocks=True, auto_reload=False)
+        env.install_gettext_translations(load_translations(self.config.theme_dir, lang),
+                                         newstyle=True)
+        fmt = Formatter(lang, self.config.tz)
+
+        def asset(name: str) -> str:
+            try:
+                return urls.rel(asset_names[name])
+            except KeyError:
+                raise jinja2.TemplateRuntimeError(f"no static file {name!r} in the theme")
+
+        env.filters.update(date=fmt.date, datetime=fmt.datetime, time=fmt.time,
+                           period=fmt.period, number=fmt.number, iso=iso,
+                           url=urls.rel, abs_url=urls.abs)
+        env.globals.update(site=self.config, lang=lang, languages=self.config.languages,
+                           language=self.config.language, asset=asset, url=urls.rel, bdi=bdi,
+                           abs_url=urls.abs)
+        return env
+
+    def check(self) -> None:
+        """Compile every template now, so a syntax error stops the build early."""
+        env = next(iter(self.envs.values()))
+        for name in env.list_templates(extensions=["html", "xml"]):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc) from None
+
+    def render(self, route: Route) -> bytes:
+        env = self.envs[route.lang]
+        try:
+            return env.get_template(route.template).render(route.context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc) from None

@@ -1,0 +1,62 @@
+"""Slugs that keep the letters of every script.
+
+An Arabic title gives an Arabic slug (diacritics and tatweel removed), a
+Tifinagh title a Tifinagh slug, a French title keeps its accents.  Whatever
+the input, a slug is NFC-normalised, lower-case, and made only of letters,
+digits, combining marks of the kept letters and single hyphens: it can never
+hold '/', '.', '..', a control character or a Windows-reserved name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Arabic harakat, Quranic marks, superscript alef and tatweel.
+ARABIC_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8"
+                          "\u06EA-\u06ED\u0640\u08D3-\u08FF]")
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+MAX_LENGTH = 80
+
+
+def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
+    """The slug of a text; may be empty when the text has no letter or digit."""
+    text = unicodedata.normalize("NFC", str(text))
+    text = ARABIC_MARKS.sub("", text)
+    text = unicodedata.normalize("NFC", text.lower())
+    out: list[str] = []
+    pending_dash = False
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LN" or (cat in ("Mn", "Mc") and out and out[-1] != "-"):
+            if pending_dash and out:
+                out.append("-")
+            pending_dash = False
+            out.append(ch)
+        elif cat in ("Cf", "Mn", "Mc"):
+            continue  # joiners, stray marks: invisible, never separators
+        else:
+            pending_dash = True
+    slug = "".join(out)
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        if "-" in cut and slug[max_length] != "-":
+            cut = cut.rsplit("-", 1)[0]
+        slug = cut.rstrip("-")
+    if slug in WINDOWS_RESERVED:
+        slug = f"{slug}-0"
+    return slug
+
+
+def fallback_slug(seed: str, prefix: str = "article") -> str:
+    """A stable slug for a title with no letters (only emoji or punctuation)."""
+    return f"{prefix}-{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:8]}"
+
+
+def is_safe_slug(slug: str) -> bool:
+    """True when a slug can be used as one path segment on any file system."""
+    return (bool(slug) and slug == slugify(slug) and "/" not in slug and "." not in slug
+            and slug.lower() not in WINDOWS_RESERVED)
