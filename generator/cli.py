@@ -47,11 +47,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def request_from(args: argparse.Namespace, **overrides) -> BuildRequest:
-    return BuildRequest(
-        source=args.source, config=args.config, out=args.out, base_url=args.base_url,
-        drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
-        strict=getattr(args, "strict", False), jobs=args.jobs, **overrides,
-    )
+    fields = dict(source=args.source, config=args.config, out=args.out, base_url=args.base_url,
+                  drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
+                  strict=getattr(args, "strict", False), jobs=args.jobs)
+    fields.update(overrides)
+    return BuildRequest(**fields)
 
 
 def run_build(args: argparse.Namespace) -> int:

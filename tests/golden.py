@@ -1,0 +1,45 @@
+"""Golden output of the small fixture site: `python -m tests.golden regenerate`.
+
+The test compares a fresh build with tests/golden/expected byte for byte.
+After an intended change, regenerate, then review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator.build import BuildRequest, build
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "small"
+EXPECTED = HERE / "golden" / "expected"
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def build_fixture(out: Path, jobs: int = 1):
+    return build(BuildRequest(source=FIXTURE / "seeds", config=FIXTURE / "site.toml",
+                              out=out, now=NOW, jobs=jobs))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def regenerate() -> None:
+    if EXPECTED.exists():
+        shutil.rmtree(EXPECTED)
+    EXPECTED.parent.mkdir(parents=True, exist_ok=True)
+    result = build_fixture(EXPECTED)
+    if result.status != 0:
+        sys.exit("\n".join(result.lines))
+    print(f"wrote {len(tree(EXPECTED))} files to {EXPECTED}; review with git diff")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["regenerate"]:
+        sys.exit("usage: python -m tests.golden regenerate")
+    regenerate()
