@@ -65,6 +65,12 @@ class BuildResult:
                 f"error{'s' if errors != 1 else ''}, {state}, in {total:.2f} s")
 
 
+def _failed(status: int, diagnostics) -> BuildResult:
+    diagnostics = tuple(diagnostics)
+    lines = tuple(str(d) for d in diagnostics)
+    return BuildResult(status=status, diagnostics=diagnostics, lines=lines, notes=lines)
+
+
 # ----------------------------------------------------------------- read stage
 
 class _Reader:
@@ -138,11 +144,11 @@ def build(request: BuildRequest) -> BuildResult:
     try:
         config = load_config(request.config, base_url=request.base_url)
     except ConfigError as exc:
-        return BuildResult(status=EXIT_USAGE, diagnostics=exc.diagnostics)
+        return _failed(EXIT_USAGE, exc.diagnostics)
     source = request.source if request.source.is_absolute() else Path.cwd() / request.source
     if not source.is_dir():
-        return BuildResult(status=EXIT_USAGE, diagnostics=(
-            Diagnostic(file=str(request.source), message="source folder not found"),))
+        return _failed(EXIT_USAGE, [Diagnostic(file=str(request.source),
+                                               message="source folder not found")])
     urls = UrlBuilder(config.base_url)
     try:
         output = StagedOutput(request.out, protected=(source, config.path, config.theme_dir))
@@ -151,9 +157,9 @@ def build(request: BuildRequest) -> BuildResult:
         renderer = Renderer(config, urls, asset_names)
         renderer.check()
     except (BuildError, ConfigError) as exc:
-        return BuildResult(status=EXIT_USAGE, diagnostics=exc.diagnostics)
+        return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
-        return BuildResult(status=EXIT_USAGE, diagnostics=(exc.diagnostic(),))
+        return _failed(EXIT_USAGE, [exc.diagnostic()])
     lap("config")
 
     seeds = discover(source, diags)

@@ -11,10 +11,17 @@ import yaml
 
 from .errors import SahifaError
 
-try:  # the compiled loader is several times faster; same safe semantics
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # compiled when PyYAML has it
+
+
+class _Loader(_Base):
+    """Safe YAML, with dates left as text: resolve.py parses them with file and line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 FENCES = {"---": "yaml", "+++": "toml"}
 _KEY = re.compile(r"^\s*[\"']?([A-Za-z_][A-Za-z0-9_-]*)[\"']?\s*[:=]")
@@ -70,6 +77,8 @@ def _parse_yaml(block: str) -> dict[str, Any]:
         what = exc.problem or "syntax error"
         raise SahifaError(f"invalid YAML front matter: {what}", line=line)
     except yaml.YAMLError as exc:
+        raise SahifaError(f"invalid YAML front matter: {exc}", line=1)
+    except (ValueError, TypeError, RecursionError) as exc:
         raise SahifaError(f"invalid YAML front matter: {exc}", line=1)
     if data is None:
         return {}

@@ -84,5 +84,5 @@ def guess(text: str, languages: Iterable[tuple[str, str]]) -> tuple[str | None, 
         scores[code] = sum(n for w, n in words.items() if w in stops)
     best = max(candidates, key=lambda c: (scores[c], -candidates.index(c)))
     if scores[best] == 0:
-        return None, f"{name} script, but no wording matches " + ", ".join(candidates)
+        return best, f"{name} script (no wording matched; the first {name}-script language)"
     return best, f"{name} script and wording"

@@ -80,5 +80,7 @@ class SiteBuilder:
 
 
 @pytest.fixture
-def site(tmp_path) -> SiteBuilder:
+def site(tmp_path, monkeypatch) -> SiteBuilder:
+    """A fresh site folder, made the working folder so messages say seeds/x.md."""
+    monkeypatch.chdir(tmp_path)
     return SiteBuilder(tmp_path)
