@@ -1,0 +1,131 @@
+"""`make bench`: build generated corpora and report time, pages and peak memory.
+
+For each N (BENCH_N, default "1000,10000"): a cold build, a rebuild with no change,
+and rebuilds after editing, adding and deleting one article; each the median
+[min–max] of BENCH_RUNS runs (default 3), with pages written, pages per second and the
+peak resident memory of the whole process tree.  Prints a table and writes
+bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import CONFIG, generate  # noqa: E402
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm") as fp:
+                total += int(fp.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fp:
+                    stack.extend(int(c) for c in fp.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def run_build(workdir: Path) -> tuple[float, int, int]:
+    """(seconds, pages, peak tree RSS) of one `sahifa build` process."""
+    cmd = [sys.executable, "-m", "generator", "build", "--source", "seeds", "--config",
+           "site.toml", "--out", "site"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{err}")
+    pages = sum(1 for _ in (workdir / "site").rglob("*.html"))
+    return elapsed, pages, peak
+
+
+def summarise(samples: list[tuple[float, int, int]]) -> dict:
+    times = [s[0] for s in samples]
+    med = statistics.median(times)
+    pages = samples[-1][1]
+    return {"median_s": round(med, 3), "min_s": round(min(times), 3),
+            "max_s": round(max(times), 3), "pages": pages,
+            "pages_per_s": round(pages / med, 1) if med else None,
+            "peak_mib": round(max(s[2] for s in samples) / 2**20, 1)}
+
+
+def bench(n: int, runs: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{n}-"))
+    try:
+        (work / "site.toml").write_text(CONFIG, encoding="utf-8")
+        paths = generate(work / "seeds", n)
+        results = {}
+
+        def cold():
+            shutil.rmtree(work / "site", ignore_errors=True)
+            shutil.rmtree(work / ".cache", ignore_errors=True)
+            return run_build(work)
+
+        results["cold"] = summarise([cold() for _ in range(runs)])
+        results["no change"] = summarise([run_build(work) for _ in range(runs)])
+        target = paths[len(paths) // 2]
+        original = target.read_text(encoding="utf-8")
+        samples = []
+        for k in range(runs):
+            target.write_text(original + f"\nEdited paragraph {k}.\n", encoding="utf-8")
+            samples.append(run_build(work))
+        results["edit one"] = summarise(samples)
+        samples = []
+        extra = work / "seeds" / "2025" / "added.md"
+        for k in range(runs):
+            extra.write_text(f"---\ntitle: Added {k}\nlang: en\ndate: 2025-06-01\n---\nNew.\n")
+            samples.append(run_build(work))
+            extra.unlink()
+        results["add one"] = summarise(samples)
+        samples = []
+        for k in range(runs):
+            saved = target.read_bytes()
+            target.unlink()
+            samples.append(run_build(work))
+            target.write_bytes(saved)
+        results["delete one"] = summarise(samples)
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    sizes = [int(x) for x in os.environ.get("BENCH_N", "1000,10000").split(",") if x]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    report = {"cpus": os.cpu_count(), "runs": runs, "sizes": {}}
+    print(f"{'N':>7}  {'scenario':<11} {'median s':>9}  {'[min–max]':<17} {'pages':>7} "
+          f"{'pages/s':>8} {'peak MiB':>9}")
+    for n in sizes:
+        res = bench(n, runs)
+        report["sizes"][str(n)] = res
+        for name, r in res.items():
+            print(f"{n:>7}  {name:<11} {r['median_s']:>9.3f}  "
+                  f"[{r['min_s']:.3f}–{r['max_s']:.3f}]{'':<2} {r['pages']:>7} "
+                  f"{r['pages_per_s']:>8} {r['peak_mib']:>9}")
+    (HERE / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
