@@ -90,7 +90,7 @@ def _parse_yaml(block: str) -> dict[str, Any]:
 
 def _parse_toml(block: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(block)
+        data = tomllib.loads(block + "\n")
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))

@@ -46,11 +46,14 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def script_of(ch: str) -> str | None:
+    """The script of a letter; None for digits, punctuation and other non-letters."""
+    if not ch.isalpha():
+        return None
     code = ord(ch)
     for lo, hi, name in _RANGES:
         if lo <= code <= hi:
             return name
-    if ch.isalpha() and "LATIN" in unicodedata.name(ch, ""):
+    if "LATIN" in unicodedata.name(ch, ""):
         return "Latn"
     return None
 

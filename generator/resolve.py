@@ -130,7 +130,7 @@ def summarise(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    cut = text[:limit] if text[limit] == " " else (text[:limit].rsplit(" ", 1)[0] or text[:limit])
     return cut.rstrip(" ,;:،؛-") + "…"
 
 

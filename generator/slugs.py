@@ -46,9 +46,14 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
         if "-" in cut and slug[max_length] != "-":
             cut = cut.rsplit("-", 1)[0]
         slug = cut.rstrip("-")
-    if slug in WINDOWS_RESERVED:
+    if is_reserved(slug):
         slug = f"{slug}-0"
     return slug
+
+
+def is_reserved(name: str) -> bool:
+    """Windows device names, including COM¹/LPT³ forms that NFKC folds to digits."""
+    return unicodedata.normalize("NFKC", name).lower() in WINDOWS_RESERVED
 
 
 def fallback_slug(seed: str, prefix: str = "article") -> str:
@@ -59,4 +64,4 @@ def fallback_slug(seed: str, prefix: str = "article") -> str:
 def is_safe_slug(slug: str) -> bool:
     """True when a slug can be used as one path segment on any file system."""
     return (bool(slug) and slug == slugify(slug) and "/" not in slug and "." not in slug
-            and slug.lower() not in WINDOWS_RESERVED)
+            and not is_reserved(slug))

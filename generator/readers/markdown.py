@@ -16,6 +16,8 @@ ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 SETEXT_H1 = re.compile(r"^=+[ \t]*$")
 FENCE = re.compile(r"^(```|~~~)")
 TAG = re.compile(r"<[^>]+>")
+BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|td|th|tr|table|thead|tbody|"
+                       r"blockquote|pre|hr|br|figure|figcaption|section|aside)\b[^>]*>", re.I)
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 INLINE_MARKS = re.compile(r"[*_`]+|!?\[([^\]]*)\]\([^)]*\)")
 
@@ -27,8 +29,14 @@ def heading_id(value: str, separator: str = "-") -> str:
     return slugify(value) or "section"
 
 
+FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+
+
 def strip_tags(fragment: str) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+    """Plain text of an HTML fragment: block tags separate words, inline tags do not,
+    footnote markers are dropped."""
+    fragment = BLOCK_TAG.sub(" ", FOOTNOTE_REF.sub("", fragment))
+    return " ".join(html.unescape(TAG.sub("", fragment)).split())
 
 
 def inline_text(line: str) -> str:

@@ -54,6 +54,7 @@ class TextReader:
         if not blocks:
             raise SahifaError("no text: a raw article needs a title line and paragraphs",
                               line=body_line)
+        # The first line is always the title line; a front-matter title replaces it.
         title_line, first = blocks[0]
         title = first[0]
         rest = first[1:]
@@ -66,6 +67,7 @@ class TextReader:
         body_html = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         return Document(
             meta=meta, meta_lines=key_lines, body_html=body_html,
-            text="\n".join([title, *paragraphs]), title=title, title_line=title_line,
+            text="\n".join([str(meta.get("title") or title), *paragraphs]), title=title,
+            title_line=title_line,
             source=source, first_paragraph=paragraphs[0] if paragraphs else None, fmt=self.fmt,
         )
