@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import assets as assets_mod
+from . import feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -182,7 +183,8 @@ def build(request: BuildRequest) -> BuildResult:
     failed = bool(diags.errors)
     status = EXIT_SEED_ERRORS if failed else EXIT_OK
     try:
-        routes = plan(site, config, urls, asset_data)
+        routes, navigation = plan(site, config, asset_data)
+        renderer.add_globals(nav_sections=navigation)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
@@ -191,8 +193,7 @@ def build(request: BuildRequest) -> BuildResult:
         written = 0
         try:
             for route in routes:
-                data = route.data if route.data is not None else renderer.render(route)
-                output.write(route.path, data)
+                output.write(route.path, _produce(route, renderer, config, urls))
                 written += 1
             lap("render")
             output.commit()
@@ -211,6 +212,22 @@ def build(request: BuildRequest) -> BuildResult:
                     f"cannot write the site: {exc.strerror}; the previous site is unchanged")
         return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
     return _result(status, diags, site, routes, written, True, timings)
+
+
+def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) -> bytes:
+    """The bytes of one output: ready data, a template, or an XML builder."""
+    if route.data is not None:
+        return route.data
+    if route.template:
+        return renderer.render(route)
+    if route.kind == "feed":
+        return feeds.render_feed(config=config, lang=config.language(route.lang), urls=urls,
+                                 **route.context)
+    if route.kind == "sitemap":
+        return sitemap.render_sitemap(route.context["entries"], urls)
+    if route.kind == "news-sitemap":
+        return sitemap.render_news_sitemap(route.context["articles"], config, urls)
+    raise AssertionError(f"no producer for {route.kind}")  # pragma: no cover
 
 
 def _result(status, diags: Diagnostics, site: Site, routes, written, published, timings):

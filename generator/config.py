@@ -87,6 +87,7 @@ SITE_SCHEMA: Mapping[str, Option] = MappingProxyType({
     "paginate": Option(int, "Articles per listing page.", default=10, check=_positive),
     "summary_length": Option(int, "Longest inferred summary, in characters.",
                              default=220, check=_positive),
+    "feed_limit": Option(int, "Most items in each RSS feed.", default=50, check=_positive),
     "languages": Option(dict, "One table per language: [languages.<code>].", required=True),
 })
 
@@ -131,6 +132,7 @@ class SiteConfig:
     theme_dir: Path
     paginate: int
     summary_length: int
+    feed_limit: int
     languages: tuple[LanguageConfig, ...]
     digest: str
     raw: Mapping[str, Any] = field(repr=False)
@@ -313,6 +315,7 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
         theme_dir=theme_dir,
         paginate=values["paginate"],
         summary_length=values["summary_length"],
+        feed_limit=values["feed_limit"],
         languages=tuple(languages),
         digest=digest,
         raw=FrozenDict(data),

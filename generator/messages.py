@@ -18,6 +18,9 @@ from .config import THEMES_DIR
 from .i18n import DOMAIN
 
 METHODS = [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")]
+# Section keys editors use in front matter; translated with the "section" context.
+SECTION_NAMES = ("politics", "economy", "culture", "sport", "society", "technology",
+                 "environment", "health", "education", "world", "opinion")
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "yes",
                        "lstrip_blocks": "yes"}}
 
@@ -28,6 +31,8 @@ def extract(theme_dir: Path) -> Catalog:
             theme_dir / "templates", METHODS, options_map=OPTIONS):
         template.add(message, None, [(filename, lineno)], auto_comments=comments,
                      context=context)
+    for name in SECTION_NAMES:
+        template.add(name, None, [("section names", 0)], context="section")
     return template
 
 
@@ -37,7 +42,7 @@ def update(theme_dir: Path) -> list[Path]:
     for po in sorted((theme_dir / "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         with po.open("rb") as fp:
             catalog = read_po(fp, locale=po.parent.parent.name)
-        catalog.update(template, update_header_comment=False)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         with po.open("wb") as fp:
             write_po(fp, catalog, width=100, omit_header=False, ignore_obsolete=True,
                      include_previous=False, sort_output=True)
@@ -56,7 +61,7 @@ def missing(theme_dir: Path) -> dict[str, list[str]]:
         for message in template:
             if not message.id:
                 continue
-            found = catalog.get(message.id)
+            found = catalog.get(message.id, context=message.context)
             strings = found.string if found else None
             if isinstance(strings, (list, tuple)):
                 ok = found is not None and all(strings) and not found.fuzzy

@@ -6,11 +6,16 @@ can silently overwrite another.
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from . import taxonomy
 from .config import SiteConfig
 from .errors import BuildError, Diagnostic
-from .model import FrozenDict, Route, Site
-from .taxonomy import paginate
-from .urls import UrlBuilder, home_path, output_file
+from .model import Article, FrozenDict, Route, Site
+from .taxonomy import page_path, paginate
+from .urls import home_path, output_file
+
+FEED = "feed.xml"
 
 
 def _route(path: str, kind: str, **kwargs) -> Route:
@@ -19,47 +24,142 @@ def _route(path: str, kind: str, **kwargs) -> Route:
                  **kwargs)
 
 
-def plan(site: Site, config: SiteConfig, urls: UrlBuilder,
-         assets: dict[str, bytes]) -> tuple[Route, ...]:
-    routes: list[Route] = []
-    homes = tuple((lang.code, home_path(lang.code)) for lang in config.languages)
+def _newest(articles: Sequence[Article]):
+    return max((a.updated or a.date for a in articles), default=None)
 
-    for article in site.articles:
-        translations = site.translations.get(article.source_path, ())
-        alternates = tuple((a.lang, a.path) for a in (article, *translations))
-        routes.append(_route(article.path, "article", lang=article.lang,
-                             template="article.html", source=article.shown,
-                             context=dict(article=article, translations=translations,
-                                          alternates=alternates)))
 
-    for lang in config.languages:
-        pages = paginate(site.by_lang[lang.code], config.paginate,
-                         lambda n, code=lang.code: home_path(code, n))
+def _with_default(alternates: tuple[tuple[str, str], ...], default: str):
+    """hreflang set: every language version, plus x-default to the default language's."""
+    for code, path in alternates:
+        if code == default:
+            return alternates + (("x-default", path),)
+    return alternates
+
+
+class Planner:
+    def __init__(self, site: Site, config: SiteConfig) -> None:
+        self.site = site
+        self.config = config
+        self.routes: list[Route] = []
+        self.navigation: dict[str, tuple[taxonomy.Term, ...]] = {}
+
+    def listing(self, lang: str, base: str, items: Sequence[Article], *, kind: str,
+                term=None, period=None, alternates=(), feeds=()) -> None:
+        pages = paginate(items, self.config.paginate,
+                         lambda n: page_path(base, n))
         for page in pages:
-            routes.append(_route(page.path, "listing", lang=lang.code, template="home.html",
-                                 context=dict(page=page,
-                                              alternates=homes if page.number == 1 else ())))
+            self.routes.append(_route(
+                page.path, "listing", lang=lang, template="list.html",
+                context=dict(page=page, kind=kind, term=term, period=period,
+                             alternates=alternates if page.number == 1 else (),
+                             feeds=feeds, lastmod=_newest(page.items))))
 
-    default = config.default_language
-    routes.append(_route("", "root", lang=default, template="root.html",
-                         context=dict(target=home_path(default), alternates=homes)))
-    routes.append(_route("404.html", "notfound", lang=default, template="404.html",
-                         context=dict(alternates=())))
-    robots = f"User-agent: *\nAllow: /\n"
-    routes.append(Route(path="robots.txt", kind="robots", data=robots.encode()))
-    for published, data in assets.items():
-        routes.append(Route(path=published, kind="asset", data=data))
+    def plan(self, asset_data: dict[str, bytes]) -> tuple[Route, ...]:
+        config, site = self.config, self.site
+        default = config.default_language
+        homes = _with_default(tuple((l.code, home_path(l.code)) for l in config.languages),
+                              default)
+        related = taxonomy.related(site.articles)
 
-    seen: dict[str, Route] = {}
-    problems = []
-    for route in routes:
-        if route.path in seen:
-            other = seen[route.path]
-            problems.append(Diagnostic(
-                file=route.source or route.path,
-                message=f"output {route.path} would also be written by "
-                        f"{other.source or other.kind}"))
-        seen[route.path] = route
-    if problems:
-        raise BuildError(problems)
-    return tuple(sorted(routes, key=lambda r: r.path))
+        for lang in config.languages:
+            code = lang.code
+            articles = site.by_lang[code]
+            lang_feed = ((lang.title, f"{code}/{FEED}"),)
+            neighbours = taxonomy.neighbours(articles)
+            tags = taxonomy.tags(code, articles)
+            sections = taxonomy.sections(code, articles)
+            self.navigation[code] = sections
+            tag_of = {t.slug: t for t in tags}
+            section_of = {s.slug: s for s in sections}
+
+            for article in articles:
+                translations = site.translations.get(article.source_path, ())
+                alternates = tuple((a.lang, a.path) for a in (article, *translations))
+                older, newer = neighbours[article.source_path]
+                article_tags = tuple(tag_of[taxonomy.tag_slug(t)] for t in article.tags)
+                slug = taxonomy.section_slug(article.section) if article.section else None
+                self.routes.append(_route(
+                    article.path, "article", lang=code, template="article.html",
+                    source=article.shown,
+                    context=dict(article=article, translations=translations,
+                                 alternates=_with_default(alternates, default),
+                                 tags=tuple(dict.fromkeys(article_tags)),
+                                 section=section_of.get(slug) if slug else None,
+                                 related=related.get(article.source_path, ()),
+                                 older=older, newer=newer, feeds=lang_feed,
+                                 lastmod=article.updated or article.date)))
+
+            self.listing(code, home_path(code), articles, kind="home",
+                         alternates=homes, feeds=lang_feed)
+            self.routes.append(Route(
+                path=f"{code}/{FEED}", kind="feed", lang=code,
+                context=FrozenDict(title=lang.title, description=lang.description,
+                                   home_path=home_path(code), feed_path=f"{code}/{FEED}",
+                                   articles=articles)))
+
+            tag_index = f"{code}/tags/"
+            self.routes.append(_route(tag_index, "listing", lang=code, template="tags.html",
+                                      context=dict(terms=tags, alternates=(),
+                                                   feeds=lang_feed,
+                                                   lastmod=_newest(articles))))
+            for term in tags:
+                feed = f"{term.path}{FEED}"
+                self.listing(code, term.path, term.articles, kind="tag", term=term,
+                             feeds=((f"{lang.title}: {term.name}", feed),) + lang_feed)
+                self.routes.append(Route(
+                    path=feed, kind="feed", lang=code,
+                    context=FrozenDict(title=f"{lang.title}: {term.name}",
+                                       description=lang.description or lang.title,
+                                       home_path=term.path, feed_path=feed,
+                                       articles=term.articles)))
+            for term in sections:
+                self.listing(code, term.path, term.articles, kind="section", term=term,
+                             feeds=lang_feed)
+            for period in taxonomy.archives(code, articles):
+                self.listing(code, period.path, period.articles, kind=period.kind,
+                             period=period, feeds=lang_feed)
+
+        self.routes.append(_route("", "root", lang=default, template="root.html",
+                                  context=dict(target=home_path(default), alternates=homes,
+                                               feeds=(), lastmod=None)))
+        self.routes.append(_route("404.html", "notfound", lang=default, template="404.html",
+                                  context=dict(alternates=(), feeds=(), lastmod=None)))
+        base = config.base_url
+        robots = (f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+                  f"Sitemap: {base}news-sitemap.xml\n")
+        self.routes.append(Route(path="robots.txt", kind="robots", data=robots.encode()))
+        for published, data in asset_data.items():
+            self.routes.append(Route(path=published, kind="asset", data=data))
+
+        pages = sorted((r for r in self.routes if r.kind in ("article", "listing")),
+                       key=lambda r: r.path)
+        entries = tuple((r.context["path"], r.context.get("lastmod"),
+                         r.context.get("alternates", ())) for r in pages)
+        self.routes.append(Route(path="sitemap.xml", kind="sitemap",
+                                 context=FrozenDict(entries=entries)))
+        self.routes.append(Route(path="news-sitemap.xml", kind="news-sitemap",
+                                 context=FrozenDict(articles=site.articles)))
+        return self.check()
+
+    def check(self) -> tuple[Route, ...]:
+        seen: dict[str, Route] = {}
+        problems = []
+        for route in self.routes:
+            if route.path in seen:
+                other = seen[route.path]
+                problems.append(Diagnostic(
+                    file=route.source or route.path,
+                    message=f"output {route.path} would also be written by "
+                            f"{other.source or other.kind}"))
+            seen[route.path] = route
+        if problems:
+            raise BuildError(problems)
+        return tuple(sorted(self.routes, key=lambda r: r.path))
+
+
+def plan(site: Site, config: SiteConfig,
+         assets: dict[str, bytes]) -> tuple[tuple[Route, ...], FrozenDict]:
+    """Every route, and the site navigation (sections per language)."""
+    planner = Planner(site, config)
+    routes = planner.plan(assets)
+    return routes, FrozenDict(planner.navigation)

@@ -11,9 +11,13 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .errors import SahifaError, display_path
+from . import metadata
 from .i18n import Formatter, iso, load_translations
 from .model import Route
 from .urls import UrlBuilder
+
+
+WORDS_PER_MINUTE = 200
 
 
 def bdi(text: str) -> Markup:
@@ -56,9 +60,18 @@ class Renderer:
         env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True,
                           lstrip_blocks=True, auto_reload=False)
-        env.install_gettext_translations(load_translations(self.config.theme_dir, lang),
-                                         newstyle=True)
+        translations = load_translations(self.config.theme_dir, lang)
+        env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(lang, self.config.tz)
+        config = self.config
+
+        def section_name(name: str) -> str:
+            """A section's name in this language: the catalog's 'section' context."""
+            translated = translations.pgettext("section", name)
+            return translated if translated != name else name
+
+        def reading_minutes(article) -> int:
+            return max(1, round(article.words / WORDS_PER_MINUTE))
 
         def asset(name: str) -> str:
             try:
@@ -69,10 +82,18 @@ class Renderer:
         env.filters.update(date=fmt.date, datetime=fmt.datetime, time=fmt.time,
                            period=fmt.period, number=fmt.number, iso=iso,
                            url=urls.rel, abs_url=urls.abs)
-        env.globals.update(site=self.config, lang=lang, languages=self.config.languages,
+        env.globals.update(nav_sections={}, site=self.config, lang=lang, languages=self.config.languages,
                            language=self.config.language, asset=asset, url=urls.rel, bdi=bdi,
-                           abs_url=urls.abs)
+                           abs_url=urls.abs, section_name=section_name,
+                           reading_minutes=reading_minutes,
+                           jsonld=lambda article: metadata.news_article(article, config, urls),
+                           image_url=lambda image: metadata.image_url(image, urls))
         return env
+
+    def add_globals(self, **values) -> None:
+        """Site-wide values known only after planning (the section navigation)."""
+        for env in self.envs.values():
+            env.globals.update(values)
 
     def check(self) -> None:
         """Compile every template now, so a syntax error stops the build early."""

@@ -1,10 +1,54 @@
-"""Listings: pagination of article lists."""
+"""Listings: tags, sections, date archives, related articles, pagination.
+
+Pure functions over the assembled Site; every result is sorted with explicit
+tie-breakers so the same articles always give the same listings.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable, Mapping, Sequence
 
-from .model import Article, Page
+from .model import Article, FrozenDict, Page
+from .slugs import fallback_slug, slugify
+
+RESERVED_SECTION_SLUGS = frozenset({"tags", "page", "search", "static"})
+RELATED_COUNT = 4
+RELATED_WINDOW = 24  # neighbours by date looked at in each shared tag
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    """A tag or a section of one language, with its articles newest first."""
+
+    kind: str                    # "tag" or "section"
+    lang: str
+    slug: str
+    name: str                    # as editors wrote it (the most used spelling)
+    articles: tuple[Article, ...]
+    path: str
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Period:
+    """A year, month or day of one language's archive."""
+
+    kind: str                    # "year", "month" or "day"
+    lang: str
+    start: datetime              # first instant of the period, in the site's time zone
+    articles: tuple[Article, ...]
+    path: str
+    prev_path: str | None = None  # the previous non-empty period of the same kind
+    next_path: str | None = None
+    prev_start: datetime | None = None
+    next_start: datetime | None = None
 
 
 def paginate(items: Sequence[Article], per_page: int,
@@ -21,3 +65,117 @@ def paginate(items: Sequence[Article], per_page: int,
             first_path=path_for(1),
         ))
     return tuple(pages)
+
+
+def page_path(base: str, number: int) -> str:
+    """'ar/tags/x/' page 1, 'ar/tags/x/page/2/' after."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def tag_slug(name: str) -> str:
+    return slugify(name) or fallback_slug(name, "tag")
+
+
+def section_slug(name: str) -> str | None:
+    """The URL segment of a section, or None when it would clash with a site path."""
+    slug = slugify(name)
+    if not slug or slug in RESERVED_SECTION_SLUGS or slug.isdigit():
+        return None
+    return slug
+
+
+def _group(kind: str, lang: str, articles: Iterable[Article],
+           keys: Callable[[Article], Iterable[str]], slug_of: Callable[[str], str | None],
+           path_of: Callable[[str], str]) -> tuple[Term, ...]:
+    members: dict[str, list[Article]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for article in articles:  # newest first already
+        seen = set()
+        for key in keys(article):
+            slug = slug_of(key)
+            if slug is None or slug in seen:
+                continue
+            seen.add(slug)
+            members[slug].append(article)
+            spellings[slug][key] += 1
+    terms = []
+    for slug, items in members.items():
+        name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        terms.append(Term(kind=kind, lang=lang, slug=slug, name=name, articles=tuple(items),
+                          path=path_of(slug)))
+    return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+
+
+def tags(lang: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+    return _group("tag", lang, articles, lambda a: a.tags, tag_slug,
+                  lambda slug: f"{lang}/tags/{slug}/")
+
+
+def sections(lang: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+    return _group("section", lang, articles, lambda a: (a.section,) if a.section else (),
+                  section_slug, lambda slug: f"{lang}/{slug}/")
+
+
+def archives(lang: str, articles: Sequence[Article]) -> tuple[Period, ...]:
+    """Every non-empty year, month and day, each linked to its neighbours of the same kind."""
+    formats = {"year": ("%Y/", lambda d: d.replace(month=1, day=1)),
+               "month": ("%Y/%m/", lambda d: d.replace(day=1)),
+               "day": ("%Y/%m/%d/", lambda d: d)}
+    out: list[Period] = []
+    for kind, (fmt, floor) in formats.items():
+        groups: dict[datetime, list[Article]] = defaultdict(list)
+        for article in articles:
+            day = article.date.replace(hour=0, minute=0, second=0, microsecond=0)
+            groups[floor(day)].append(article)
+        starts = sorted(groups)
+        for i, start in enumerate(starts):
+            prev_start = starts[i - 1] if i > 0 else None
+            next_start = starts[i + 1] if i + 1 < len(starts) else None
+            out.append(Period(
+                kind=kind, lang=lang, start=start, articles=tuple(groups[start]),
+                path=f"{lang}/{start:{fmt}}",
+                prev_path=f"{lang}/{prev_start:{fmt}}" if prev_start else None,
+                next_path=f"{lang}/{next_start:{fmt}}" if next_start else None,
+                prev_start=prev_start, next_start=next_start,
+            ))
+    return tuple(out)
+
+
+def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[str, tuple[Article, ...]]:
+    """source_path → articles of the same language sharing the most tags, then nearest
+    in date.  Looks at a window of date neighbours in each shared tag, so the cost
+    stays linear in the archive size."""
+    slugs = {a.source_path: frozenset(tag_slug(t) for t in a.tags) for a in articles}
+    by_tag: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: (a.date, a.source_path)):
+        for tag in sorted(slugs[article.source_path]):
+            by_tag[(article.lang, tag)].append(article)
+    stamps = {key: [a.date.timestamp() for a in items] for key, items in by_tag.items()}
+    out: dict[str, tuple[Article, ...]] = {}
+    for article in articles:
+        own = slugs[article.source_path]
+        when = article.date.timestamp()
+        candidates: dict[str, Article] = {}
+        for tag in own:
+            key = (article.lang, tag)
+            i = bisect.bisect_left(stamps[key], when)
+            lo, hi = max(0, i - RELATED_WINDOW), i + RELATED_WINDOW
+            for other in by_tag[key][lo:hi]:
+                if other.source_path != article.source_path:
+                    candidates[other.source_path] = other
+        ranked = sorted(candidates.values(), key=lambda o: (
+            -len(own & slugs[o.source_path]), abs(o.date.timestamp() - when),
+            o.source_path))
+        if ranked:
+            out[article.source_path] = tuple(ranked[:count])
+    return FrozenDict(out)
+
+
+def neighbours(articles: Sequence[Article]) -> Mapping[str, tuple[Article | None, Article | None]]:
+    """source_path → (previous = older, next = newer) in the same language list."""
+    out = {}
+    for i, article in enumerate(articles):  # newest first
+        newer = articles[i - 1] if i > 0 else None
+        older = articles[i + 1] if i + 1 < len(articles) else None
+        out[article.source_path] = (older, newer)
+    return FrozenDict(out)

@@ -135,7 +135,9 @@ def test_root_404_and_robots(site):
         assert f'href="/{code}/" lang="{code}" dir="{direction}"' in root
     notfound = (site.out / "404.html").read_text(encoding="utf-8")
     assert "الصفحة غير موجودة" in notfound and 'href="/fr/"' in notfound
-    assert (site.out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    assert (site.out / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.test/sitemap.xml\n"
+        "Sitemap: https://example.test/news-sitemap.xml\n")
 
 
 def test_static_assets_carry_a_content_hash(site):
