@@ -8,6 +8,7 @@ lastBuildDate is the newest item's date.
 
 from __future__ import annotations
 
+import html
 import re
 from email.utils import format_datetime
 from typing import Sequence
@@ -76,7 +77,9 @@ def render_feed(*, config: SiteConfig, lang: LanguageConfig, urls: UrlBuilder, t
             out.append(f"<dc:creator>{xml_text(article.author)}</dc:creator>")
         for tag in article.tags:
             out.append(f"<category>{xml_text(tag)}</category>")
-        out += [f"<description>{xml_text(article.summary)}</description>",
+        # description is HTML by convention: the plain-text summary is escaped for it.
+        out += [f"<description>{xml_text(html.escape(article.summary, quote=False))}"
+                "</description>",
                 f"<content:encoded>{xml_text(absolute_html(str(article.body), link))}"
                 "</content:encoded>",
                 "</item>"]
