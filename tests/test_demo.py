@@ -169,3 +169,59 @@ def test_interface_text_comes_from_the_language_catalog(demo):
     assert "Latest news" in read(demo / "en" / "index.html")
     assert "ⵉⵙⴰⵍⵏ ⵉⵏⴳⴳⵓⵔⴰ" in read(demo / "zgh" / "index.html")
     assert "انتقل إلى المحتوى" in read(demo / "ar" / "index.html")
+
+
+def _hrefs(page: str) -> list[str]:
+    return re.findall(r'<a [^>]*href="([^"#]+)"', page)
+
+
+def _resolve(demo: Path, link: str) -> Path:
+    from urllib.parse import unquote, urlsplit
+    path = unquote(urlsplit(link).path).lstrip("/")
+    target = demo / path
+    return target / "index.html" if link.endswith("/") else target
+
+
+def test_every_article_is_reachable_from_its_home_tags_and_archives(demo):
+    articles = {p for p in demo.glob("*/*/*/*/*/index.html")}
+    assert len(articles) == 22
+    # Crawl from each language home, following links within that language.
+    seen: set[Path] = set()
+    for lang in ("ar", "fr", "en", "zgh"):
+        queue = [demo / lang / "index.html"]
+        while queue:
+            page = queue.pop()
+            if page in seen or not page.is_file():
+                continue
+            seen.add(page)
+            for link in _hrefs(read(page)):
+                if link.startswith(f"/{lang}/") and not link.endswith(".xml"):
+                    queue.append(_resolve(demo, link))
+    assert articles <= seen
+    # Every article is listed on its day archive and on each of its tag pages.
+    for article in articles:
+        rel = "/" + article.parent.relative_to(demo).as_posix() + "/"
+        from urllib.parse import quote
+        href = f'href="{quote(rel)}"'
+        day = article.parent.parent / "index.html"
+        assert href in read(day), (rel, day)
+        for tag_link in re.findall(r'<a href="([^"]+)" rel="tag">', read(article)):
+            tag_page = _resolve(demo, tag_link)
+            pages = [tag_page] + sorted(tag_page.parent.glob("page/*/index.html"))
+            assert any(href in read(p) for p in pages), (rel, tag_link)
+
+
+def test_feeds_and_sitemaps_point_at_existing_pages(demo):
+    from urllib.parse import unquote, urlsplit
+    base = "https://sahifa.example/"
+    xml_files = sorted(demo.rglob("*.xml"))
+    assert len(xml_files) > 10
+    for path in xml_files:
+        text = read(path)
+        for url in re.findall(r"<(?:loc|link|guid[^>]*)>([^<]+)</", text) + \
+                re.findall(r'(?:href)="(https://sahifa\.example/[^"]*)"', text):
+            assert url.startswith(base), (path, url)
+            target = demo / unquote(urlsplit(url).path).lstrip("/")
+            if url.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), (path.relative_to(demo), url)
