@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from datetime import datetime
 from types import MappingProxyType
 from typing import Iterable
 
@@ -16,8 +17,15 @@ from .model import Article, Site
 from .urls import article_path
 
 
-def select(articles: Iterable[Article], *, drafts: bool, future: bool) -> list[Article]:
-    return [a for a in articles if (drafts or not a.draft) and (future or not a.future)]
+def select(articles: Iterable[Article], *, now: datetime, drafts: bool,
+           future: bool) -> list[Article]:
+    """Drafts and articles dated after the build time, kept only when asked for."""
+    chosen = []
+    for article in articles:
+        ahead = article.date > now
+        if (drafts or not article.draft) and (future or not ahead):
+            chosen.append(dataclasses.replace(article, future=ahead) if ahead else article)
+    return chosen
 
 
 def place(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics) -> list[Article]:
@@ -70,8 +78,8 @@ def link_translations(articles: list[Article], config: SiteConfig,
 
 
 def assemble(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics, *,
-             drafts: bool = False, future: bool = False) -> Site:
-    chosen = select(articles, drafts=drafts, future=future)
+             now: datetime, drafts: bool = False, future: bool = False) -> Site:
+    chosen = select(articles, now=now, drafts=drafts, future=future)
     placed = place(chosen, config, diags)
     newest_first = tuple(sorted(placed, key=lambda a: a.sort_key))
     by_lang = {code: tuple(a for a in newest_first if a.lang == code)

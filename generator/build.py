@@ -1,9 +1,12 @@
 """The pipeline, in order:
 
-    config → discover → read → resolve → assemble → plan → render → publish
+    config → discover → read → assemble → plan → fingerprint → render → publish
 
 Each stage is timed; errors are collected, never raised past here except the
 ones that make the whole build impossible (configuration, templates, output).
+A BuildState carried from one build to the next (the preview server keeps one)
+lets a rebuild skip seeds that did not change; fingerprints let it skip pages
+that did not change.  Neither is ever needed for a correct result.
 """
 
 from __future__ import annotations
@@ -15,19 +18,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import __version__
 from . import assets as assets_mod
 from . import feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
 from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
+from .fingerprint import Fingerprinter, base_digest, code_digest, tree_digest
+from .frontmatter import normalise_text
 from .model import Article, Seed, Site
 from .plan import plan
 from .readers import make_readers
-from .render import Renderer
+from .render import Renderer, template_folders
 from .resolve import resolve
 from .urls import UrlBuilder
-from .writer import StagedOutput
+from .writer import Publisher
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
 PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
@@ -46,6 +52,24 @@ class BuildRequest:
     now: datetime | None = None       # build time; defaults to the clock, once
 
 
+@dataclass(slots=True)
+class BuildState:
+    """What one build hands the next: seeds already read, by file identity."""
+
+    scope: str = ""                   # code + configuration the entries were read with
+    seeds: dict[str, tuple[tuple, Article | Diagnostic]] = field(default_factory=dict)
+
+    def lookup(self, scope: str, rel: str, key: tuple) -> Article | Diagnostic | None:
+        if scope != self.scope:
+            return None
+        found = self.seeds.get(rel)
+        return found[1] if found is not None and found[0] == key else None
+
+    def store(self, scope: str, entries: dict[str, tuple[tuple, Article | Diagnostic]]) -> None:
+        self.scope = scope
+        self.seeds = entries
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildResult:
     status: int
@@ -55,6 +79,7 @@ class BuildResult:
     articles: int = 0
     pages: int = 0
     written: int = 0
+    unchanged: int = 0
     published: bool = False
     timings: tuple[tuple[str, float], ...] = field(default=())
 
@@ -62,8 +87,9 @@ class BuildResult:
         errors = sum(1 for d in self.diagnostics if d.severity == "error")
         total = sum(t for _, t in self.timings)
         state = "published" if self.published else "nothing published"
-        return (f"{self.articles} articles, {self.pages} pages, {errors} "
-                f"error{'s' if errors != 1 else ''}, {state}, in {total:.2f} s")
+        return (f"{self.articles} articles, {self.pages} pages, {self.written} files written, "
+                f"{self.unchanged} unchanged, {errors} error{'s' if errors != 1 else ''}, "
+                f"{state}, in {total:.2f} s")
 
 
 def _failed(status: int, diagnostics) -> BuildResult:
@@ -77,14 +103,12 @@ def _failed(status: int, diagnostics) -> BuildResult:
 class _Reader:
     """Per-process state of the read stage: readers hold a reusable Markdown."""
 
-    def __init__(self, config: SiteConfig, now: datetime, file_dates: dict) -> None:
+    def __init__(self, config: SiteConfig, file_dates: dict) -> None:
         self.config = config
-        self.now = now
         self.file_dates = file_dates
         self.readers = make_readers()
 
     def __call__(self, seed: Seed) -> Article | Diagnostic:
-        from .frontmatter import normalise_text
         try:
             reader = self.readers[seed.path.suffix.lower()]
             try:
@@ -92,7 +116,7 @@ class _Reader:
             except OSError as exc:
                 raise SahifaError(f"cannot read: {exc.strerror}")
             doc = reader.read(normalise_text(data))
-            return resolve(seed, doc, self.config, now=self.now, file_dates=self.file_dates)
+            return resolve(seed, doc, self.config, file_dates=self.file_dates)
         except SahifaError as exc:
             return exc.with_file(seed.shown).diagnostic()
         except RecursionError:
@@ -102,9 +126,9 @@ class _Reader:
 _worker: _Reader | None = None
 
 
-def _init_worker(config_path: Path, base_url: str | None, now: datetime, file_dates: dict) -> None:
+def _init_worker(config_path: Path, base_url: str | None, file_dates: dict) -> None:
     global _worker
-    _worker = _Reader(load_config(config_path, base_url=base_url), now, file_dates)
+    _worker = _Reader(load_config(config_path, base_url=base_url), file_dates)
 
 
 def _read_in_worker(seeds: list[Seed]) -> list[Article | Diagnostic]:
@@ -112,24 +136,46 @@ def _read_in_worker(seeds: list[Seed]) -> list[Article | Diagnostic]:
     return [_worker(seed) for seed in seeds]
 
 
+def _seed_key(seed: Seed, file_dates: dict) -> tuple:
+    try:
+        st = seed.path.stat()
+    except OSError:
+        return ("missing",)
+    return (st.st_mtime_ns, st.st_size, st.st_ino, file_dates.get(seed.rel))
+
+
 def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
-             now: datetime, file_dates: dict, jobs: int) -> list[Article | Diagnostic]:
-    if jobs <= 1 or len(seeds) < PARALLEL_THRESHOLD:
-        reader = _Reader(config, now, file_dates)
-        return [reader(seed) for seed in seeds]
-    size = max(8, len(seeds) // (jobs * 8))
-    chunks = [list(seeds[i:i + size]) for i in range(0, len(seeds), size)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(config.path, request.base_url, now, file_dates)) as pool:
-        results: list[Article | Diagnostic] = []
-        for part in pool.map(_read_in_worker, chunks):
-            results.extend(part)
-    return results
+             file_dates: dict, jobs: int, state: BuildState | None,
+             scope: str) -> list[Article | Diagnostic]:
+    keys = {seed.rel: _seed_key(seed, file_dates) for seed in seeds}
+    results: dict[str, Article | Diagnostic] = {}
+    todo = []
+    for seed in seeds:
+        cached = state.lookup(scope, seed.rel, keys[seed.rel]) if state else None
+        if cached is not None:
+            results[seed.rel] = cached
+        else:
+            todo.append(seed)
+    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        reader = _Reader(config, file_dates)
+        for seed in todo:
+            results[seed.rel] = reader(seed)
+    else:
+        size = max(8, len(todo) // (jobs * 8))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 initargs=(config.path, request.base_url, file_dates)) as pool:
+            for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
+                for seed, item in zip(chunk, part):
+                    results[seed.rel] = item
+    if state is not None:
+        state.store(scope, {rel: (keys[rel], item) for rel, item in results.items()})
+    return [results[seed.rel] for seed in seeds]
 
 
 # ----------------------------------------------------------------- the pipeline
 
-def build(request: BuildRequest) -> BuildResult:
+def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult:
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
 
@@ -152,7 +198,7 @@ def build(request: BuildRequest) -> BuildResult:
                                                message="source folder not found")])
     urls = UrlBuilder(config.base_url)
     try:
-        output = StagedOutput(request.out, protected=(source, config.path, config.theme_dir))
+        publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
         renderer = Renderer(config, urls, asset_names)
@@ -161,6 +207,8 @@ def build(request: BuildRequest) -> BuildResult:
         return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
         return _failed(EXIT_USAGE, [exc.diagnostic()])
+    code = code_digest()
+    scope = base_digest(__version__, code, config.digest)
     lap("config")
 
     seeds = discover(source, diags)
@@ -168,7 +216,7 @@ def build(request: BuildRequest) -> BuildResult:
     lap("discover")
 
     articles: list[Article] = []
-    for item in read_all(seeds, config, request, now, file_dates, jobs):
+    for item in read_all(seeds, config, request, file_dates, jobs, state, scope):
         if isinstance(item, Diagnostic):
             diags.add(item)
         else:
@@ -177,41 +225,51 @@ def build(request: BuildRequest) -> BuildResult:
                 diags.note(item.shown, "inferred " + "; ".join(item.inferred))
     lap("read")
 
-    site = assemble(articles, config, diags, drafts=request.drafts, future=request.future)
+    site = assemble(articles, config, diags, now=now, drafts=request.drafts,
+                    future=request.future)
     lap("assemble")
 
     failed = bool(diags.errors)
     status = EXIT_SEED_ERRORS if failed else EXIT_OK
+    written = unchanged = 0
     try:
         routes, navigation = plan(site, config, asset_data)
         renderer.add_globals(nav_sections=navigation)
+        theme = tree_digest(config.theme_dir, *template_folders(config))
+        fingerprints = Fingerprinter(base_digest(scope, theme, sorted(asset_names.items())),
+                                     per_lang=navigation)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
-            return _result(status, diags, site, routes, 0, False, timings)
-        output.open()
-        written = 0
+            return _result(status, diags, site, routes, 0, 0, False, timings)
+        publisher.open()
         try:
             for route in routes:
-                output.write(route.path, _produce(route, renderer, config, urls))
-                written += 1
+                fp = fingerprints.route(route)
+                if publisher.is_current(route.path, fp):
+                    publisher.keep(route.path, fp)
+                elif not (publisher.in_front(route.path, fp)
+                          and publisher.link_from_front(route.path, fp)):
+                    publisher.write(route.path, _produce(route, renderer, config, urls), fp)
             lap("render")
-            output.commit()
+            publisher.commit()
         except BaseException:
-            output.abort()
+            publisher.abort()
             raise
+        written = publisher.written
+        unchanged = len(routes) - written
         lap("publish")
     except BuildError as exc:
         diags.extend(exc.diagnostics)
-        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
+        return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
     except SahifaError as exc:
         diags.add(exc.diagnostic())
-        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
+        return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
     except OSError as exc:
         diags.error(getattr(exc, "filename", None) or request.out,
                     f"cannot write the site: {exc.strerror}; the previous site is unchanged")
-        return _result(EXIT_USAGE, diags, site, (), 0, False, timings)
-    return _result(status, diags, site, routes, written, True, timings)
+        return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
+    return _result(status, diags, site, routes, written, unchanged, True, timings)
 
 
 def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) -> bytes:
@@ -230,7 +288,8 @@ def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) ->
     raise AssertionError(f"no producer for {route.kind}")  # pragma: no cover
 
 
-def _result(status, diags: Diagnostics, site: Site, routes, written, published, timings):
+def _result(status, diags: Diagnostics, site: Site, routes, written, unchanged, published,
+            timings):
     return BuildResult(
         status=status,
         diagnostics=tuple(diags.errors + diags.warnings),
@@ -239,6 +298,7 @@ def _result(status, diags: Diagnostics, site: Site, routes, written, published, 
         articles=len(site.articles),
         pages=sum(1 for r in routes if r.template),
         written=written,
+        unchanged=unchanged,
         published=published,
         timings=tuple(timings),
     )

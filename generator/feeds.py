@@ -52,7 +52,7 @@ def language_tag(lang: LanguageConfig) -> str:
 def render_feed(*, config: SiteConfig, lang: LanguageConfig, urls: UrlBuilder, title: str,
                 description: str, home_path: str, feed_path: str,
                 articles: Sequence[Article]) -> bytes:
-    items = list(articles)[: config.feed_limit]
+    items = list(articles)  # already cut to feed_limit by the plan
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<rss version="2.0" {NAMESPACES}>',
            "<channel>",

@@ -23,7 +23,8 @@ def image_url(image: str | None, urls: UrlBuilder) -> str | None:
         return image if parts.scheme.lower() in SAFE_SCHEMES and parts.netloc else None
     if image.startswith("//"):
         return None
-    return urls.abs(image.lstrip("/"))
+    url = urls.abs(parts.path.lstrip("/"))
+    return url + (f"?{parts.query}" if parts.query else "")
 
 
 def script_json(data) -> Markup:

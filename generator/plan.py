@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import taxonomy
+from . import sitemap, taxonomy
 from .config import SiteConfig
 from .errors import BuildError, Diagnostic
 from .model import Article, FrozenDict, Route, Site
@@ -68,9 +68,9 @@ class Planner:
             neighbours = taxonomy.neighbours(articles)
             tags = taxonomy.tags(code, articles)
             sections = taxonomy.sections(code, articles)
-            self.navigation[code] = sections
-            tag_of = {t.slug: t for t in tags}
-            section_of = {s.slug: s for s in sections}
+            self.navigation[code] = tuple(term for term, _ in sections)
+            tag_of = {t.slug: t for t, _ in tags}
+            section_of = {s.slug: s for s, _ in sections}
 
             for article in articles:
                 translations = site.translations.get(article.source_path, ())
@@ -95,28 +95,29 @@ class Planner:
                 path=f"{code}/{FEED}", kind="feed", lang=code,
                 context=FrozenDict(title=lang.title, description=lang.description,
                                    home_path=home_path(code), feed_path=f"{code}/{FEED}",
-                                   articles=articles)))
+                                   articles=articles[:config.feed_limit])))
 
             tag_index = f"{code}/tags/"
             self.routes.append(_route(tag_index, "listing", lang=code, template="tags.html",
-                                      context=dict(terms=tags, alternates=(),
+                                      context=dict(terms=tuple(t for t, _ in tags),
+                                                   alternates=(),
                                                    feeds=lang_feed,
                                                    lastmod=_newest(articles))))
-            for term in tags:
+            for term, members in tags:
                 feed = f"{term.path}{FEED}"
-                self.listing(code, term.path, term.articles, kind="tag", term=term,
+                self.listing(code, term.path, members, kind="tag", term=term,
                              feeds=((f"{lang.title}: {term.name}", feed),) + lang_feed)
                 self.routes.append(Route(
                     path=feed, kind="feed", lang=code,
                     context=FrozenDict(title=f"{lang.title}: {term.name}",
                                        description=lang.description or lang.title,
                                        home_path=term.path, feed_path=feed,
-                                       articles=term.articles)))
-            for term in sections:
-                self.listing(code, term.path, term.articles, kind="section", term=term,
+                                       articles=members[:config.feed_limit])))
+            for term, members in sections:
+                self.listing(code, term.path, members, kind="section", term=term,
                              feeds=lang_feed)
-            for period in taxonomy.archives(code, articles):
-                self.listing(code, period.path, period.articles, kind=period.kind,
+            for period, members in taxonomy.archives(code, articles):
+                self.listing(code, period.path, members, kind=period.kind,
                              period=period, feeds=lang_feed)
 
         self.routes.append(_route("", "root", lang=default, template="root.html",
@@ -138,7 +139,8 @@ class Planner:
         self.routes.append(Route(path="sitemap.xml", kind="sitemap",
                                  context=FrozenDict(entries=entries)))
         self.routes.append(Route(path="news-sitemap.xml", kind="news-sitemap",
-                                 context=FrozenDict(articles=site.articles)))
+                                 context=FrozenDict(articles=tuple(
+                                     sitemap.news_articles(site.articles)))))
         return self.check()
 
     def check(self) -> tuple[Route, ...]:

@@ -134,7 +134,7 @@ def summarise(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:،؛-") + "…"
 
 
-def resolve(seed: Seed, doc: Document, config: SiteConfig, *, now: datetime,
+def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
             file_dates: Mapping[str, datetime]) -> Article:
     """Type and infer every field; raise SahifaError (without file) on bad input."""
     tz = config.tz
@@ -224,7 +224,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *, now: datetime,
         image=f.text("image"),
         translation_key=translation_key,
         draft=f.flag("draft"),
-        future=date > now,
+        future=False,  # decided by assemble, against the build time
         body=Markup(doc.body_html),
         fmt=doc.fmt,
         words=len(doc.text.split()),

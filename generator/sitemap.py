@@ -51,8 +51,9 @@ def news_articles(articles: Sequence[Article]) -> list[Article]:
 
 def render_news_sitemap(articles: Sequence[Article], config: SiteConfig,
                         urls: UrlBuilder) -> bytes:
+    """articles: those of news_articles(), already chosen by the plan."""
     out = ['<?xml version="1.0" encoding="utf-8"?>', f"<urlset {NEWS_NS}>"]
-    for article in news_articles(articles):
+    for article in articles:
         lang = config.language(article.lang)
         out += ["<url>",
                 f"<loc>{xml_text(urls.abs(article.path))}</loc>",

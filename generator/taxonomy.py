@@ -22,18 +22,18 @@ RELATED_WINDOW = 24  # neighbours by date looked at in each shared tag
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Term:
-    """A tag or a section of one language, with its articles newest first."""
+    """A tag or a section of one language.
+
+    Its articles travel beside it, not in it: a page's context holds only what the
+    page shows, so that its fingerprint changes exactly when the page would.
+    """
 
     kind: str                    # "tag" or "section"
     lang: str
     slug: str
     name: str                    # as editors wrote it (the most used spelling)
-    articles: tuple[Article, ...]
     path: str
-
-    @property
-    def count(self) -> int:
-        return len(self.articles)
+    count: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,7 +43,7 @@ class Period:
     kind: str                    # "year", "month" or "day"
     lang: str
     start: datetime              # first instant of the period, in the site's time zone
-    articles: tuple[Article, ...]
+    count: int
     path: str
     prev_path: str | None = None  # the previous non-empty period of the same kind
     next_path: str | None = None
@@ -86,7 +86,7 @@ def section_slug(name: str) -> str | None:
 
 def _group(kind: str, lang: str, articles: Iterable[Article],
            keys: Callable[[Article], Iterable[str]], slug_of: Callable[[str], str | None],
-           path_of: Callable[[str], str]) -> tuple[Term, ...]:
+           path_of: Callable[[str], str]) -> tuple[tuple[Term, tuple[Article, ...]], ...]:
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter] = defaultdict(Counter)
     for article in articles:  # newest first already
@@ -101,27 +101,31 @@ def _group(kind: str, lang: str, articles: Iterable[Article],
     terms = []
     for slug, items in members.items():
         name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        terms.append(Term(kind=kind, lang=lang, slug=slug, name=name, articles=tuple(items),
-                          path=path_of(slug)))
-    return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+        terms.append((Term(kind=kind, lang=lang, slug=slug, name=name, path=path_of(slug),
+                           count=len(items)), tuple(items)))
+    return tuple(sorted(terms, key=lambda t: (t[0].name.casefold(), t[0].slug)))
 
 
-def tags(lang: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+Grouped = tuple[tuple[Term, tuple[Article, ...]], ...]
+
+
+def tags(lang: str, articles: Sequence[Article]) -> Grouped:
+    """Every tag of a language with its articles (newest first), sorted by name."""
     return _group("tag", lang, articles, lambda a: a.tags, tag_slug,
                   lambda slug: f"{lang}/tags/{slug}/")
 
 
-def sections(lang: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+def sections(lang: str, articles: Sequence[Article]) -> Grouped:
     return _group("section", lang, articles, lambda a: (a.section,) if a.section else (),
                   section_slug, lambda slug: f"{lang}/{slug}/")
 
 
-def archives(lang: str, articles: Sequence[Article]) -> tuple[Period, ...]:
+def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tuple[Article, ...]], ...]:
     """Every non-empty year, month and day, each linked to its neighbours of the same kind."""
     formats = {"year": ("%Y/", lambda d: d.replace(month=1, day=1)),
                "month": ("%Y/%m/", lambda d: d.replace(day=1)),
                "day": ("%Y/%m/%d/", lambda d: d)}
-    out: list[Period] = []
+    out: list[tuple[Period, tuple[Article, ...]]] = []
     for kind, (fmt, floor) in formats.items():
         groups: dict[datetime, list[Article]] = defaultdict(list)
         for article in articles:
@@ -131,13 +135,13 @@ def archives(lang: str, articles: Sequence[Article]) -> tuple[Period, ...]:
         for i, start in enumerate(starts):
             prev_start = starts[i - 1] if i > 0 else None
             next_start = starts[i + 1] if i + 1 < len(starts) else None
-            out.append(Period(
-                kind=kind, lang=lang, start=start, articles=tuple(groups[start]),
+            out.append((Period(
+                kind=kind, lang=lang, start=start, count=len(groups[start]),
                 path=f"{lang}/{start:{fmt}}",
                 prev_path=f"{lang}/{prev_start:{fmt}}" if prev_start else None,
                 next_path=f"{lang}/{next_start:{fmt}}" if next_start else None,
                 prev_start=prev_start, next_start=next_start,
-            ))
+            ), tuple(groups[start])))
     return tuple(out)
 
 

@@ -1,40 +1,89 @@
 """The only code that touches the output folder.
 
-A build is written to a staging folder beside the output, then swapped in
-with two renames; the previous site stays whole until the swap, and a build
-killed at any point is recovered (or cleaned up) by the next one.
+Two trees: the output folder (front), which readers and hosts see, and a back
+tree beside it (".<out>.sahifa-back").  A build brings the back tree up to
+date (only files whose fingerprint changed are written; a file the front
+already has is hard-linked from it), then the two are exchanged in one atomic
+rename.  The previous site stays whole until that instant, a build killed at
+any moment leaves it untouched, and unchanged files keep their inode and
+modification time, so rsync and object-storage sync move only what changed.
+
+Each tree carries a manifest (".sahifa": path → fingerprint), which is also
+the mark that Sahifa wrote the folder and may replace it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Diagnostic, display_path
 
-MARKER = ".sahifa"
-MARKER_TEXT = b"This folder is written by Sahifa; each build replaces it whole.\n"
+MANIFEST = ".sahifa"
+MANIFEST_VERSION = 1
 FORBIDDEN_CHARS = set('\x00\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
+RENAME_EXCHANGE = 2
 
 
 def check_relpath(rel: str) -> PurePosixPath:
     """A path that stays inside the output root, whatever it contains."""
     p = PurePosixPath(rel)
     if (not rel or p.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/"))
-            or any(ch in FORBIDDEN_CHARS for ch in rel)):
+            or any(ch in FORBIDDEN_CHARS for ch in rel) or rel == MANIFEST):
         raise BuildError([Diagnostic(file=rel, message="refusing to write outside the "
                                                        "output folder or to an unsafe name")])
     return p
 
 
-class StagedOutput:
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return None
+    files = data.get("files")
+    return files if isinstance(files, dict) else None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    AT_FDCWD = -100
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+class Publisher:
     def __init__(self, out: Path, protected: tuple[Path, ...] = ()) -> None:
         self.out = Path(os.path.abspath(out))
-        self.staging = self.out.parent / f".{self.out.name}.sahifa-new"
-        self.old = self.out.parent / f".{self.out.name}.sahifa-old"
-        self.written: set[str] = set()
+        self.back = self.out.parent / f".{self.out.name}.sahifa-back"
+        self.aside = self.out.parent / f".{self.out.name}.sahifa-aside"
+        self.front_files: dict[str, str] = {}
+        self.back_files: dict[str, str] | None = None
+        self.files: dict[str, str] = {}
+        self.written = 0
+        self.linked = 0
         self._check_target(protected)
+
+    # ---------------------------------------------------------------- safety
 
     def _check_target(self, protected: tuple[Path, ...]) -> None:
         out = self.out.resolve()
@@ -47,48 +96,122 @@ class StagedOutput:
                             f"{display_path(path)}, which the build would delete")])
         if out == Path(out.anchor) or out == Path.home():
             raise BuildError([Diagnostic(file=str(out), message="refusing to replace this folder")])
-        if self.out.exists() and not self.old.exists():
+        if self.out.exists():
             if not self.out.is_dir():
                 raise BuildError([Diagnostic(file=display_path(self.out),
                                              message="exists and is not a folder")])
-            if any(self.out.iterdir()) and not (self.out / MARKER).is_file():
+            if any(self.out.iterdir()) and not (self.out / MANIFEST).is_file():
                 raise BuildError([Diagnostic(
                     file=display_path(self.out),
                     message="folder exists and was not written by Sahifa; empty it or "
                             "choose another --out")])
 
     def recover(self) -> None:
-        """Finish or undo what an interrupted build left behind."""
-        if self.old.exists():
+        """Undo what an interrupted swap on a system without atomic exchange left."""
+        if self.aside.exists():
             if self.out.exists():
-                shutil.rmtree(self.old)
+                shutil.rmtree(self.aside)
             else:
-                os.rename(self.old, self.out)
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+                os.rename(self.aside, self.out)
+
+    # ---------------------------------------------------------------- building
 
     def open(self) -> None:
         self.recover()
-        self.staging.mkdir(parents=True)
-        self.write(MARKER, MARKER_TEXT)
+        self.front_files = read_manifest(self.out) or {}
+        if self.back.exists() and not self.back.is_dir():
+            self.back.unlink()
+        self.back.mkdir(exist_ok=True)
+        self.back_files = read_manifest(self.back)
+        # From here on the back tree changes: its manifest no longer describes it.
+        (self.back / MANIFEST).unlink(missing_ok=True)
 
-    def write(self, rel: str, data: bytes) -> None:
+    def is_current(self, rel: str, fingerprint: str) -> bool:
+        """The back tree already holds this output (nothing to do)."""
+        return self.back_files is not None and self.back_files.get(rel) == fingerprint
+
+    def in_front(self, rel: str, fingerprint: str) -> bool:
+        return self.front_files.get(rel) == fingerprint
+
+    def keep(self, rel: str, fingerprint: str) -> None:
         check_relpath(rel)
-        if rel in self.written:
+        self.files[rel] = fingerprint
+
+    def link_from_front(self, rel: str, fingerprint: str) -> bool:
+        """Reuse the front tree's file for an unchanged output; False if it is gone."""
+        check_relpath(rel)
+        source = self.out / rel
+        target = self.back / rel
+        tmp = target.with_name(f".{target.name}.sahifa-tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            os.link(source, tmp)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                shutil.copy2(source, tmp)
+            except FileNotFoundError:
+                return False
+        os.replace(tmp, target)
+        self.files[rel] = fingerprint
+        self.linked += 1
+        return True
+
+    def write(self, rel: str, data: bytes, fingerprint: str) -> None:
+        check_relpath(rel)
+        if rel in self.files:
             raise BuildError([Diagnostic(file=rel, message="written twice in one build")])
-        self.written.add(rel)
-        target = self.staging / rel
+        target = self.back / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as fp:
+        if target.is_dir():
+            shutil.rmtree(target)
+        tmp = target.with_name(f".{target.name}.sahifa-tmp")
+        with open(tmp, "wb") as fp:
             fp.write(data)
+        os.replace(tmp, target)
+        self.files[rel] = fingerprint
+        self.written += 1
+
+    def _sweep(self) -> None:
+        """Remove from the back tree every file this build does not produce."""
+        if self.back_files is not None:
+            stale = [rel for rel in self.back_files if rel not in self.files]
+            for rel in stale:
+                (self.back / rel).unlink(missing_ok=True)
+            dirs = {str(PurePosixPath(rel).parent) for rel in stale}
+        else:
+            dirs = set()
+            for root, _dirs, names in os.walk(self.back):
+                for name in names:
+                    rel = Path(root, name).relative_to(self.back).as_posix()
+                    if rel not in self.files:
+                        os.unlink(os.path.join(root, name))
+                dirs.add(Path(root).relative_to(self.back).as_posix())
+        for rel in sorted(dirs, key=lambda d: -d.count("/")):
+            folder = self.back / rel
+            while folder != self.back and folder.is_dir():
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
 
     def commit(self) -> None:
-        if self.out.exists():
-            os.rename(self.out, self.old)
-        os.rename(self.staging, self.out)
-        if self.old.exists():
-            shutil.rmtree(self.old)
+        self._sweep()
+        manifest = {"version": MANIFEST_VERSION,
+                    "files": dict(sorted(self.files.items()))}
+        (self.back / MANIFEST).write_text(json.dumps(manifest, indent=0, ensure_ascii=False)
+                                          + "\n", encoding="utf-8")
+        if not self.out.exists():
+            os.rename(self.back, self.out)
+            return
+        if not _exchange(self.back, self.out):
+            os.rename(self.out, self.aside)
+            os.rename(self.back, self.out)
+            os.rename(self.aside, self.back)
 
     def abort(self) -> None:
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+        """A failed build: the front is untouched; the back tree is left unmarked
+        and is reconciled by the next build."""

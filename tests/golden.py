@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,17 +26,24 @@ def build_fixture(out: Path, jobs: int = 1):
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """Every published file; the build manifest (fingerprints, which change with the
+    code) is left out."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".sahifa"}
 
 
 def regenerate() -> None:
-    if EXPECTED.exists():
-        shutil.rmtree(EXPECTED)
-    EXPECTED.parent.mkdir(parents=True, exist_ok=True)
-    result = build_fixture(EXPECTED)
-    if result.status != 0:
-        sys.exit("\n".join(result.lines))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        result = build_fixture(out)
+        if result.status != 0:
+            sys.exit("\n".join(result.lines))
+        if EXPECTED.exists():
+            shutil.rmtree(EXPECTED)
+        for name, data in tree(out).items():
+            target = EXPECTED / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     print(f"wrote {len(tree(EXPECTED))} files to {EXPECTED}; review with git diff")
 
 

@@ -290,41 +290,69 @@ def test_undefined_variable_in_a_template_is_an_error_not_blank(site):
     assert "article.html:2: template error:" in str(result.diagnostics[0])
 
 
-def test_failure_while_writing_leaves_the_previous_site_and_no_debris(site, monkeypatch):
+def test_failure_while_writing_leaves_the_previous_site(site, monkeypatch):
     site.write("a.md", ar_seed())
     site.build()
     before = site.files()
     site.write("b.md", ar_seed(title="آخر"))
     calls = {"n": 0}
-    real = writer.StagedOutput.write
+    real = writer.Publisher.write
 
-    def failing(self, rel, data):
+    def failing(self, rel, data, fingerprint):
         calls["n"] += 1
         if calls["n"] == 4:
             raise OSError(28, "No space left on device")
-        return real(self, rel, data)
+        return real(self, rel, data, fingerprint)
 
-    monkeypatch.setattr(writer.StagedOutput, "write", failing)
+    monkeypatch.setattr(writer.Publisher, "write", failing)
     result = site.build()
     assert result.status == 2 and not result.published
-    assert "No space left on device" in result.lines[-1]
+    assert result.lines[-1].endswith("cannot write the site: No space left on device; the "
+                                     "previous site is unchanged")
     assert site.files() == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["seeds", "site", "site.toml"]
+    monkeypatch.undo()
+    assert site.build().status == 0
+    assert "آخر" in site.page("ar/")
+
+
+def test_unchanged_files_are_not_rewritten(site):
+    site.write("a.md", ar_seed(title="أ", date="2025-01-03T10:00:00+01:00"))
+    site.write("m.md", ar_seed(title="م"))
+    site.write("b.md", ar_seed(title="ب", date="2025-05-04T10:00:00+01:00"))
+    first = site.build()
+    assert first.written == len(site.files()) - 1  # every output, but the manifest
+    # a's page shows its neighbour m, not b: it must not change when b does
+    a_page = site.out / "ar/2025/01/03/أ/index.html"
+    before = a_page.stat()
+    again = site.build()
+    assert again.written == 0 and again.unchanged == len(site.files()) - 1
+    site.write("b.md", ar_seed(title="ب", date="2025-05-04T10:00:00+01:00",
+                               extra="summary: ملخص جديد\n"))
+    third = site.build()
+    after = a_page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert 0 < third.written < len(site.files()) // 2
+    assert "ملخص جديد" in site.page("ar/")
 
 
 def test_interrupted_swap_is_recovered_by_the_next_build(site):
     site.write("a.md", ar_seed())
     site.build()
     before = site.files()
-    # as if killed between the two renames: the old site moved aside, the new one not in place
-    os.rename(site.out, site.root / ".site.sahifa-old")
-    (site.root / ".site.sahifa-new").mkdir()
-    (site.root / ".site.sahifa-new" / "half.html").write_text("x")
-    out = writer.StagedOutput(site.out)
-    out.recover()
+    # as if killed between the renames of a system without atomic exchange
+    os.rename(site.out, site.root / ".site.sahifa-aside")
+    writer.Publisher(site.out).recover()
     assert site.files() == before
-    assert not (site.root / ".site.sahifa-new").exists()
+    # as if killed while the back tree was half updated: its manifest is gone, junk is left
+    site.build()
+    back = site.root / ".site.sahifa-back"
+    (back / ".sahifa").unlink()
+    (back / "ar" / "junk.html").write_text("half")
+    (back / "index.html").unlink()  # files are replaced, never written in place
+    (back / "index.html").write_text("stale")
     assert site.build().status == 0
+    assert site.files() == before
+    assert not (site.out / "ar" / "junk.html").exists()
 
 
 def test_refuses_an_output_folder_that_holds_the_seeds(site):

@@ -425,8 +425,7 @@ def test_unknown_front_matter_keys_are_kept_without_error(site):
     assert (site.out / "fr/2025/05/03/titre/index.html").is_file()
     config = load_config(site.config)
     doc = MarkdownReader().read(path.read_text(encoding="utf-8"))
-    article = resolve(Seed(path=path, rel="x.md", shown="x.md"), doc, config,
-                      now=datetime(2026, 1, 1, tzinfo=timezone.utc), file_dates={})
+    article = resolve(Seed(path=path, rel="x.md", shown="x.md"), doc, config, file_dates={})
     assert dict(article.extra) == {"rubrique_locale": "Fès", "priority": 3}
 
 
