@@ -65,13 +65,14 @@ class Renderer:
         fmt = Formatter(lang, self.config.tz)
         config = self.config
 
-        def section_name(name: str) -> str:
-            """A section's name in this language: the catalog's 'section' context."""
-            translated = translations.pgettext("section", name)
-            return translated if translated != name else name
+        def section_name(term) -> str:
+            """A section's name in this language: the catalog's 'section' context,
+            looked up by its slug (so 'Economy' and 'economy' read the same)."""
+            translated = translations.pgettext("section", term.slug)
+            return translated if translated != term.slug else term.name
 
         def reading_minutes(article) -> int:
-            return max(1, round(article.words / WORDS_PER_MINUTE))
+            return max(1, int(article.words / WORDS_PER_MINUTE + 0.5))
 
         def asset(name: str) -> str:
             try:

@@ -17,7 +17,7 @@ from .slugs import fallback_slug, slugify
 
 RESERVED_SECTION_SLUGS = frozenset({"tags", "page", "search", "static"})
 RELATED_COUNT = 4
-RELATED_WINDOW = 24  # neighbours by date looked at in each shared tag
+RELATED_WINDOW = 12  # neighbours by date looked at on each side, per tag and tag pair
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,27 +146,35 @@ def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tupl
 
 
 def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[str, tuple[Article, ...]]:
-    """source_path → articles of the same language sharing the most tags, then nearest
-    in date.  Looks at a window of date neighbours in each shared tag, so the cost
-    stays linear in the archive size."""
+    """source_path → up to `count` articles of the same language sharing the most tags,
+    then nearest in date.
+
+    Candidates are the date neighbours of each article in every one of its tags and in
+    every pair of its tags, so an article sharing two tags is found however busy each
+    tag is, and the cost stays linear in the size of the archive.
+    """
     slugs = {a.source_path: frozenset(tag_slug(t) for t in a.tags) for a in articles}
-    by_tag: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    lists: dict[tuple, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=lambda a: (a.date, a.source_path)):
-        for tag in sorted(slugs[article.source_path]):
-            by_tag[(article.lang, tag)].append(article)
-    stamps = {key: [a.date.timestamp() for a in items] for key, items in by_tag.items()}
+        own = sorted(slugs[article.source_path])
+        for i, tag in enumerate(own):
+            lists[(article.lang, tag)].append(article)
+            for other in own[i + 1:]:
+                lists[(article.lang, tag, other)].append(article)
+    stamps = {key: [a.date.timestamp() for a in items] for key, items in lists.items()}
     out: dict[str, tuple[Article, ...]] = {}
     for article in articles:
         own = slugs[article.source_path]
+        ordered = sorted(own)
+        keys = [(article.lang, t) for t in ordered]
+        keys += [(article.lang, t, o) for i, t in enumerate(ordered) for o in ordered[i + 1:]]
         when = article.date.timestamp()
         candidates: dict[str, Article] = {}
-        for tag in own:
-            key = (article.lang, tag)
+        for key in keys:
             i = bisect.bisect_left(stamps[key], when)
-            lo, hi = max(0, i - RELATED_WINDOW), i + RELATED_WINDOW
-            for other in by_tag[key][lo:hi]:
-                if other.source_path != article.source_path:
-                    candidates[other.source_path] = other
+            for other in lists[key][max(0, i - RELATED_WINDOW): i + RELATED_WINDOW]:
+                candidates[other.source_path] = other
+        candidates.pop(article.source_path, None)
         ranked = sorted(candidates.values(), key=lambda o: (
             -len(own & slugs[o.source_path]), abs(o.date.timestamp() - when),
             o.source_path))
