@@ -25,12 +25,12 @@ from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
 from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
-from .fingerprint import Fingerprinter, base_digest, code_digest, tree_digest
+from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
 from .model import Article, Seed, Site
 from .plan import plan
 from .readers import make_readers
-from .render import Renderer, template_folders
+from .render import Renderer
 from .resolve import resolve
 from .urls import UrlBuilder
 from .writer import Publisher
@@ -81,6 +81,7 @@ class BuildResult:
     written: int = 0
     unchanged: int = 0
     published: bool = False
+    base_url: str | None = None
     timings: tuple[tuple[str, float], ...] = field(default=())
 
     def summary(self) -> str:
@@ -235,8 +236,8 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     try:
         routes, navigation = plan(site, config, asset_data)
         renderer.add_globals(nav_sections=navigation)
-        theme = tree_digest(config.theme_dir, *template_folders(config))
-        fingerprints = Fingerprinter(base_digest(scope, theme, sorted(asset_names.items())),
+        fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
+                                                 sorted(asset_names.items())),
                                      per_lang=navigation)
         lap("plan")
         if failed and request.strict:
@@ -269,7 +270,8 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
         diags.error(getattr(exc, "filename", None) or request.out,
                     f"cannot write the site: {exc.strerror}; the previous site is unchanged")
         return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
-    return _result(status, diags, site, routes, written, unchanged, True, timings)
+    return _result(status, diags, site, routes, written, unchanged, True, timings,
+                   config.base_url)
 
 
 def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) -> bytes:
@@ -289,8 +291,9 @@ def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) ->
 
 
 def _result(status, diags: Diagnostics, site: Site, routes, written, unchanged, published,
-            timings):
+            timings, base_url=None):
     return BuildResult(
+        base_url=base_url,
         status=status,
         diagnostics=tuple(diags.errors + diags.warnings),
         lines=tuple(diags.lines()),

@@ -15,8 +15,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="folder of seeds (default: seeds/)")
     p.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
                    help="site configuration (default: site.toml)")
-    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
-                   help="output folder (default: site/)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: site/; for serve, .cache/preview/)")
     p.add_argument("--base-url", metavar="URL", help="override base_url from the config")
     p.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="worker processes (default: one per core)")
@@ -47,7 +47,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def request_from(args: argparse.Namespace, **overrides) -> BuildRequest:
-    fields = dict(source=args.source, config=args.config, out=args.out, base_url=args.base_url,
+    fields = dict(source=args.source, config=args.config, out=args.out or Path("site"),
+                  base_url=args.base_url,
                   drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
                   strict=getattr(args, "strict", False), jobs=args.jobs)
     fields.update(overrides)

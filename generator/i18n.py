@@ -7,6 +7,7 @@ process-wide locale is ever set: every formatter takes its locale explicitly.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime
 from pathlib import Path
@@ -34,20 +35,22 @@ def catalog_path(theme_dir: Path, lang: LanguageConfig) -> Path | None:
     return None
 
 
-def load_translations(theme_dir: Path, lang: LanguageConfig) -> NullTranslations:
+def load_translations(theme_dir: Path, lang: LanguageConfig) -> tuple[NullTranslations, str]:
+    """The language's catalog, compiled in memory, and a digest of the bytes it was
+    compiled from."""
     path = catalog_path(theme_dir, lang)
     if path is None:
-        return NullTranslations()
+        return NullTranslations(), "none"
     try:
-        with path.open("rb") as fp:
-            catalog = read_po(fp, locale=lang.locale, abort_invalid=True)
+        data = path.read_bytes()
+        catalog = read_po(io.BytesIO(data), locale=lang.locale, abort_invalid=True)
     except Exception as exc:  # babel raises several types for broken catalogs
         line = getattr(exc, "lineno", None)
         raise SahifaError(f"cannot read translation catalog: {exc}", file=path, line=line)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    return Translations(fp=buffer, domain=DOMAIN), hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Formatter:

@@ -3,10 +3,11 @@ gettext from the theme's catalogs, Babel formatters as filters."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -31,6 +32,43 @@ def template_folders(config: SiteConfig) -> list[Path]:
     return [f for f in folders if f.is_dir()]
 
 
+class TemplateSnapshot(BaseLoader):
+    """Every template source read once, at the start of a build.
+
+    All languages render from the same sources, and the digest describes exactly
+    what was rendered: a template saved during a build cannot leave pages built
+    from one version recorded as built from another.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.sources: dict[str, tuple[str, str]] = {}
+        h = hashlib.blake2b(digest_size=16)
+        for folder in folders:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                name = path.relative_to(folder).as_posix()
+                if name in self.sources or path.name.startswith("."):
+                    continue
+                try:
+                    source = path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    raise SahifaError("template is not valid UTF-8", file=path) from None
+                self.sources[name] = (source, str(path))
+        for name in sorted(self.sources):
+            source, filename = self.sources[name]
+            h.update(f"{name}\0{filename}\0".encode() + source.encode() + b"\0")
+        self.digest = h.hexdigest()
+
+    def get_source(self, environment, template):
+        try:
+            source, filename = self.sources[template]
+        except KeyError:
+            raise jinja2.TemplateNotFound(template) from None
+        return source, filename, lambda: True
+
+    def list_templates(self):
+        return sorted(self.sources)
+
+
 def _template_error(exc: Exception) -> SahifaError:
     """A Jinja error as file:line, found in the exception or its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -52,15 +90,19 @@ def _template_error(exc: Exception) -> SahifaError:
 class Renderer:
     def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str]) -> None:
         self.config = config
-        loader = ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(config)])
+        loader = TemplateSnapshot(template_folders(config))
+        self._catalogs = hashlib.blake2b(digest_size=16)
         self.envs = {lang.code: self._environment(lang, loader, urls, asset_names)
                      for lang in config.languages}
+        # What the pages depend on in the theme: templates and catalogs as loaded.
+        self.digest = loader.digest + self._catalogs.hexdigest()
 
     def _environment(self, lang, loader, urls: UrlBuilder, asset_names) -> Environment:
         env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True,
                           lstrip_blocks=True, auto_reload=False)
-        translations = load_translations(self.config.theme_dir, lang)
+        translations, catalog_digest = load_translations(self.config.theme_dir, lang)
+        self._catalogs.update(catalog_digest.encode())
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(lang, self.config.tz)
         config = self.config
@@ -98,12 +140,12 @@ class Renderer:
 
     def check(self) -> None:
         """Compile every template now, so a syntax error stops the build early."""
-        env = next(iter(self.envs.values()))
-        for name in env.list_templates(extensions=["html", "xml"]):
-            try:
-                env.get_template(name)
-            except jinja2.TemplateError as exc:
-                raise _template_error(exc) from None
+        for env in self.envs.values():
+            for name in env.list_templates(extensions=["html", "xml"]):
+                try:
+                    env.get_template(name)
+                except jinja2.TemplateError as exc:
+                    raise _template_error(exc) from None
 
     def render(self, route: Route) -> bytes:
         env = self.envs[route.lang]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import json
 import os
 import shutil
@@ -76,6 +77,8 @@ class Publisher:
         self.out = Path(os.path.abspath(out))
         self.back = self.out.parent / f".{self.out.name}.sahifa-back"
         self.aside = self.out.parent / f".{self.out.name}.sahifa-aside"
+        self.lockfile = self.out.parent / f".{self.out.name}.sahifa-lock"
+        self._lock_fd: int | None = None
         self.front_files: dict[str, str] = {}
         self.back_files: dict[str, str] | None = None
         self.files: dict[str, str] = {}
@@ -116,12 +119,31 @@ class Publisher:
 
     # ---------------------------------------------------------------- building
 
+    def _lock(self) -> None:
+        """One build at a time per output folder (a preview server and a build, say)."""
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lockfile, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise BuildError([Diagnostic(file=display_path(self.out),
+                                         message="another Sahifa build is writing this "
+                                                 "folder; try again when it has finished")])
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
     def open(self) -> None:
+        self._lock()
         self.recover()
         self.front_files = read_manifest(self.out) or {}
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
-        self.back.mkdir(exist_ok=True)
+        self.back.mkdir(parents=True, exist_ok=True)
         self.back_files = read_manifest(self.back)
         # From here on the back tree changes: its manifest no longer describes it.
         (self.back / MANIFEST).unlink(missing_ok=True)
@@ -204,14 +226,17 @@ class Publisher:
                     "files": dict(sorted(self.files.items()))}
         (self.back / MANIFEST).write_text(json.dumps(manifest, indent=0, ensure_ascii=False)
                                           + "\n", encoding="utf-8")
-        if not self.out.exists():
-            os.rename(self.back, self.out)
-            return
-        if not _exchange(self.back, self.out):
-            os.rename(self.out, self.aside)
-            os.rename(self.back, self.out)
-            os.rename(self.aside, self.back)
+        try:
+            if not self.out.exists():
+                os.rename(self.back, self.out)
+            elif not _exchange(self.back, self.out):
+                os.rename(self.out, self.aside)
+                os.rename(self.back, self.out)
+                os.rename(self.aside, self.back)
+        finally:
+            self._unlock()
 
     def abort(self) -> None:
         """A failed build: the front is untouched; the back tree is left unmarked
         and is reconciled by the next build."""
+        self._unlock()
