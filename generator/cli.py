@@ -43,6 +43,16 @@ def parser() -> argparse.ArgumentParser:
     _common(s)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
+    n = sub.add_parser("new", help="write a new seed (a draft) with front matter")
+    n.add_argument("title", metavar="TITLE")
+    n.add_argument("--lang", help="language code (default: the site's default language)")
+    n.add_argument("--tags", default="", help="comma-separated tags")
+    n.add_argument("--section", help="section key, like economy")
+    n.add_argument("--source", type=Path, default=Path("seeds"), metavar="DIR",
+                   help="folder of seeds (default: seeds/)")
+    n.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
+                   help="site configuration (default: site.toml)")
     return p
 
 
@@ -67,6 +77,28 @@ def run_build(args: argparse.Namespace) -> int:
     return result.status
 
 
+def run_new(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .errors import ConfigError, SahifaError
+    from .newseed import new_seed
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return EXIT_USAGE
+    tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
+    try:
+        path = new_seed(config, args.source, args.title, lang=args.lang, tags=tags,
+                        section=args.section)
+    except SahifaError as exc:
+        print(exc if exc.file else f"sahifa new: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE if exc.message.startswith("--lang") else 1
+    from .errors import display_path
+    print(display_path(path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -74,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) and EXIT_USAGE
     if args.command == "build":
         return run_build(args)
+    if args.command == "new":
+        return run_new(args)
     if args.command == "serve":
         from .serve import serve
         return serve(args)

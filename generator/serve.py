@@ -65,15 +65,17 @@ class Rebuilder:
         self.build_state = BuildState()
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
 
-    def __call__(self) -> int:
+    def __call__(self) -> bool:
+        """Build; True when browsers should reload (pages or errors changed)."""
         result = build(self.request, self.build_state)
+        before = self.state.snapshot()
         base_path = urlsplit(result.base_url).path if result.base_url else None
         # Warnings go to the terminal; pages show errors only.
         self.state.update(result.status, result.lines if result.status else (), base_path)
         for line in result.lines:
             self.log(line)
         self.log(result.summary())
-        return result.status
+        return result.written > 0 or self.state.snapshot() != before
 
 
 def watched_roots(request: BuildRequest) -> tuple[list[Path], Path]:
@@ -182,8 +184,8 @@ def builder_loop(rebuild: Rebuilder, changes: "queue.Queue[str]", notify,
         coalesce(changes)
         if stop.is_set():
             return
-        rebuild()
-        notify()
+        if rebuild():
+            notify()
 
 
 # --------------------------------------------------------------------- HTTP

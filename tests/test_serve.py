@@ -284,6 +284,7 @@ def test_change_during_a_rebuild_gives_exactly_one_more():
         if len(calls) == 1:
             started.set()
             release.wait(5)
+        return True
 
     stop = threading.Event()
     notified = []
