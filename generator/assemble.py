@@ -5,7 +5,6 @@ Pure functions over the resolved articles; the result is an immutable Site.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from datetime import datetime
 from types import MappingProxyType
@@ -13,22 +12,23 @@ from typing import Iterable
 
 from .config import SiteConfig
 from .errors import Diagnostics
-from .model import Article, Site
+from .model import Article, Reuse, Site
 from .urls import article_path
 
 
 def select(articles: Iterable[Article], *, now: datetime, drafts: bool,
-           future: bool) -> list[Article]:
+           future: bool, reuse: Reuse) -> list[Article]:
     """Drafts and articles dated after the build time, kept only when asked for."""
     chosen = []
     for article in articles:
         ahead = article.date > now
         if (drafts or not article.draft) and (future or not ahead):
-            chosen.append(dataclasses.replace(article, future=ahead) if ahead else article)
+            chosen.append(reuse.replace(article, future=ahead) if ahead else article)
     return chosen
 
 
-def place(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics) -> list[Article]:
+def place(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics,
+          reuse: Reuse) -> list[Article]:
     """Give each article its path; clashing slugs get -2, -3… in a stable order."""
     taken: dict[str, Article] = {}
     placed = []
@@ -45,7 +45,7 @@ def place(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics) -
             diags.warning(article.shown, f"URL /{article_path(article.lang, article.date, article.slug)} "
                                          f"is already used by {first.shown}; this article "
                                          f"gets /{path}")
-        placed.append(dataclasses.replace(article, slug=slug, path=path))
+        placed.append(reuse.replace(article, slug=slug, path=path))
         taken[path] = placed[-1]
     return placed
 
@@ -78,9 +78,12 @@ def link_translations(articles: list[Article], config: SiteConfig,
 
 
 def assemble(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics, *,
-             now: datetime, drafts: bool = False, future: bool = False) -> Site:
-    chosen = select(articles, now=now, drafts=drafts, future=future)
-    placed = place(chosen, config, diags)
+             now: datetime, drafts: bool = False, future: bool = False,
+             reuse: Reuse | None = None) -> Site:
+    reuse = reuse or Reuse()
+    chosen = select(articles, now=now, drafts=drafts, future=future, reuse=reuse)
+    placed = place(chosen, config, diags, reuse)
+    reuse.rotate()
     newest_first = tuple(sorted(placed, key=lambda a: a.sort_key))
     by_lang = {code: tuple(a for a in newest_first if a.lang == code)
                for code in config.language_codes}

@@ -27,7 +27,7 @@ from .discover import discover, git_dates
 from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
-from .model import Article, Seed, Site
+from .model import Article, Reuse, Seed, Site
 from .plan import plan
 from .readers import make_readers
 from .render import Renderer
@@ -54,10 +54,17 @@ class BuildRequest:
 
 @dataclass(slots=True)
 class BuildState:
-    """What one build hands the next: seeds already read, by file identity."""
+    """What one build hands the next: seeds already read (by file identity), the
+    articles placed from them, related-article lists and page fingerprints.  Each
+    is only reused when its inputs are identical, so a state never changes a result,
+    only how fast it comes."""
 
     scope: str = ""                   # code + configuration the entries were read with
     seeds: dict[str, tuple[tuple, Article | Diagnostic]] = field(default_factory=dict)
+    reuse: Reuse = field(default_factory=Reuse)
+    fingerprints: dict = field(default_factory=dict)
+    related: tuple = ((), None)
+    renderer: Renderer | None = None
 
     def lookup(self, scope: str, rel: str, key: tuple) -> Article | Diagnostic | None:
         if scope != self.scope:
@@ -202,8 +209,11 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
-        renderer = Renderer(config, urls, asset_names)
+        renderer = Renderer(config, urls, asset_names,
+                            previous=state.renderer if state else None)
         renderer.check()
+        if state is not None:
+            state.renderer = renderer
     except (BuildError, ConfigError) as exc:
         return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
@@ -227,18 +237,19 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     lap("read")
 
     site = assemble(articles, config, diags, now=now, drafts=request.drafts,
-                    future=request.future)
+                    future=request.future, reuse=state.reuse if state else None)
     lap("assemble")
 
     failed = bool(diags.errors)
     status = EXIT_SEED_ERRORS if failed else EXIT_OK
     written = unchanged = 0
     try:
-        routes, navigation = plan(site, config, asset_data)
+        routes, navigation = plan(site, config, asset_data, state)
         renderer.add_globals(nav_sections=navigation)
         fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
                                                  sorted(asset_names.items())),
-                                     per_lang=navigation)
+                                     per_lang=navigation,
+                                     previous=state.fingerprints if state else None)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
@@ -259,6 +270,8 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
             raise
         written = publisher.written
         unchanged = len(routes) - written
+        if state is not None:
+            state.fingerprints = fingerprints.current
         lap("publish")
     except BuildError as exc:
         diags.extend(exc.diagnostics)

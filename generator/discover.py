@@ -19,23 +19,47 @@ def is_ignored(name: str) -> bool:
 
 
 def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
-    """Every seed file under `source`, sorted by relative path."""
+    """Every seed file under `source`, in a stable order (by name, folder by folder).
+
+    Symbolic links are followed only to files inside the source folder.
+    """
     source = source.resolve()
+    shown = display_path(source)
+    prefix = "" if shown == "." else shown + "/"
     seeds: list[Seed] = []
-    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
-        for name in sorted(filenames):
-            if is_ignored(name) or not name.lower().endswith(SUFFIXES):
+
+    def walk(folder: str, rel_prefix: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            diags.warning(folder, f"cannot read this folder: {exc.strerror}; skipped")
+            return
+        for entry in entries:
+            name = entry.name
+            if is_ignored(name):
                 continue
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(source) or not target.is_file():
-                    diags.warning(path, "symbolic link leads outside the source folder or "
-                                        "nowhere; skipped")
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, rel_prefix + name + "/")
                     continue
-            rel = path.relative_to(source).as_posix()
-            seeds.append(Seed(path=path, rel=rel, shown=display_path(path)))
+                if not name.lower().endswith(SUFFIXES):
+                    continue
+                if entry.is_symlink():
+                    target = Path(entry.path).resolve()
+                    if not target.is_relative_to(source) or not target.is_file():
+                        diags.warning(prefix + rel_prefix + name,
+                                      "symbolic link leads outside the source folder or "
+                                      "nowhere; skipped")
+                        continue
+                elif not entry.is_file(follow_symlinks=False):
+                    continue
+            except OSError:
+                continue
+            rel = rel_prefix + name
+            seeds.append(Seed(path=Path(entry.path), rel=rel, shown=prefix + rel))
+
+    walk(str(source), "")
     return tuple(seeds)
 
 

@@ -39,10 +39,17 @@ def code_digest() -> str:
 
 
 class Fingerprinter:
-    def __init__(self, base: str, per_lang: Mapping[str, Any] | None = None) -> None:
+    """Route fingerprints.  `previous` maps what the last build computed: a route
+    whose context is equal (the same Article objects, equal terms and pages) under
+    the same base gets the same fingerprint without being walked again."""
+
+    def __init__(self, base: str, per_lang: Mapping[str, Any] | None = None,
+                 previous: dict | None = None) -> None:
         self.base = base.encode()
         self._articles: dict[int, bytes] = {}
         self._lang = {code: self._hash(value) for code, value in (per_lang or {}).items()}
+        self.previous = previous or {}
+        self.current: dict = {}
 
     def _hash(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=16)
@@ -90,6 +97,17 @@ class Fingerprinter:
             raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
     def route(self, route: Route) -> str:
+        if route.data is not None:
+            return self._route(route)
+        key = (self.base, self._lang.get(route.lang), route.kind, route.template, route.lang,
+               route.context)
+        found = self.previous.get(key)
+        if found is None:
+            found = self._route(route)
+        self.current[key] = found
+        return found
+
+    def _route(self, route: Route) -> str:
         h = hashlib.blake2b(self.base, digest_size=16)
         for part in (route.kind, route.template or "", route.lang or ""):
             h.update(part.encode() + b"\0")

@@ -7,7 +7,6 @@ process-wide locale is ever set: every formatter takes its locale explicitly.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import datetime
 from pathlib import Path
@@ -35,14 +34,17 @@ def catalog_path(theme_dir: Path, lang: LanguageConfig) -> Path | None:
     return None
 
 
-def load_translations(theme_dir: Path, lang: LanguageConfig) -> tuple[NullTranslations, str]:
-    """The language's catalog, compiled in memory, and a digest of the bytes it was
-    compiled from."""
+def read_catalog(theme_dir: Path, lang: LanguageConfig) -> tuple[Path | None, bytes]:
+    """The theme's .po file for a language and its bytes (empty when there is none)."""
     path = catalog_path(theme_dir, lang)
+    return path, (path.read_bytes() if path is not None else b"")
+
+
+def compile_catalog(path: Path | None, data: bytes, lang: LanguageConfig) -> NullTranslations:
+    """A catalog's bytes compiled in memory with Babel."""
     if path is None:
-        return NullTranslations(), "none"
+        return NullTranslations()
     try:
-        data = path.read_bytes()
         catalog = read_po(io.BytesIO(data), locale=lang.locale, abort_invalid=True)
     except Exception as exc:  # babel raises several types for broken catalogs
         line = getattr(exc, "lineno", None)
@@ -50,7 +52,7 @@ def load_translations(theme_dir: Path, lang: LanguageConfig) -> tuple[NullTransl
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN), hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Translations(fp=buffer, domain=DOMAIN)
 
 
 class Formatter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,10 +26,34 @@ class FrozenDict(dict):
         return (FrozenDict, (dict(self),))
 
     def __hash__(self):  # type: ignore[override]
-        return hash(tuple(sorted(self.items(), key=repr)))
+        return hash(frozenset(self.items()))
 
 
 EMPTY: Mapping[str, Any] = FrozenDict()
+
+
+class Reuse:
+    """dataclasses.replace that gives back the very same object for the same input
+    object and changes as in the previous build, so that unchanged articles stay
+    identical (and cheap to compare) from one build to the next."""
+
+    def __init__(self) -> None:
+        self._old: dict = {}
+        self._new: dict = {}
+
+    def replace(self, obj, **changes):
+        key = (id(obj), *changes.items())  # call sites pass keywords in a fixed order
+        hit = self._old.get(key)
+        if hit is not None and hit[0] is obj:
+            result = hit[1]
+        else:
+            result = dataclasses.replace(obj, **changes)
+        self._new[key] = (obj, result)  # holding obj keeps its id from being reused
+        return result
+
+    def rotate(self) -> None:
+        """End of a build: keep only what this build used."""
+        self._old, self._new = self._new, {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,8 +80,12 @@ class Document:
     fmt: str                   # "txt" or "md"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Article:
+    """One published article.  Compared and hashed by identity: an Article never
+    changes, so the same object means the same content (this keeps listings and
+    fingerprints cheap to compare across builds)."""
+
     source_path: str           # seed path relative to the source folder (identity, tie-breaker)
     shown: str                 # seed path as printed in messages
     lang: str
@@ -64,6 +93,7 @@ class Article:
     date: datetime             # aware, in the site's time zone
     updated: datetime | None
     tags: tuple[str, ...]
+    tag_slugs: tuple[str, ...]  # the URL segment of each tag, in the same order
     section: str | None
     author: str | None
     source: str | None

@@ -25,7 +25,12 @@ def _route(path: str, kind: str, **kwargs) -> Route:
 
 
 def _newest(articles: Sequence[Article]):
-    return max((a.updated or a.date for a in articles), default=None)
+    newest = None
+    for a in articles:
+        when = a.updated or a.date
+        if newest is None or when > newest:
+            newest = when
+    return newest
 
 
 def _with_default(alternates: tuple[tuple[str, str], ...], default: str):
@@ -37,9 +42,10 @@ def _with_default(alternates: tuple[tuple[str, str], ...], default: str):
 
 
 class Planner:
-    def __init__(self, site: Site, config: SiteConfig) -> None:
+    def __init__(self, site: Site, config: SiteConfig, memo=None) -> None:
         self.site = site
         self.config = config
+        self.memo = memo
         self.routes: list[Route] = []
         self.navigation: dict[str, tuple[taxonomy.Term, ...]] = {}
 
@@ -59,7 +65,7 @@ class Planner:
         default = config.default_language
         homes = _with_default(tuple((l.code, home_path(l.code)) for l in config.languages),
                               default)
-        related = taxonomy.related(site.articles)
+        related = self.related()
 
         for lang in config.languages:
             code = lang.code
@@ -76,7 +82,7 @@ class Planner:
                 translations = site.translations.get(article.source_path, ())
                 alternates = tuple((a.lang, a.path) for a in (article, *translations))
                 older, newer = neighbours[article.source_path]
-                article_tags = tuple(tag_of[taxonomy.tag_slug(t)] for t in article.tags)
+                article_tags = tuple(tag_of[slug] for slug in article.tag_slugs)
                 slug = taxonomy.section_slug(article.section) if article.section else None
                 self.routes.append(_route(
                     article.path, "article", lang=code, template="article.html",
@@ -143,6 +149,21 @@ class Planner:
                                      sitemap.news_articles(site.articles)))))
         return self.check()
 
+    def related(self):
+        """Related articles; reused from the previous build when no article's
+        language, date or tags changed (an edited body changes none of them)."""
+        site = self.site
+        key = tuple((a.source_path, a.lang, a.date, a.tags) for a in site.articles)
+        if self.memo is not None and self.memo.related[0] == key:
+            by_path = {a.source_path: a for a in site.articles}
+            return {path: tuple(by_path[p] for p in others)
+                    for path, others in self.memo.related[1].items()}
+        related = taxonomy.related(site.articles)
+        if self.memo is not None:
+            self.memo.related = (key, {path: tuple(a.source_path for a in others)
+                                       for path, others in related.items()})
+        return related
+
     def check(self) -> tuple[Route, ...]:
         seen: dict[str, Route] = {}
         problems = []
@@ -159,9 +180,10 @@ class Planner:
         return tuple(sorted(self.routes, key=lambda r: r.path))
 
 
-def plan(site: Site, config: SiteConfig,
-         assets: dict[str, bytes]) -> tuple[tuple[Route, ...], FrozenDict]:
-    """Every route, and the site navigation (sections per language)."""
-    planner = Planner(site, config)
+def plan(site: Site, config: SiteConfig, assets: dict[str, bytes],
+         memo=None) -> tuple[tuple[Route, ...], FrozenDict]:
+    """Every route, and the site navigation (sections per language).  `memo` (a
+    BuildState) lets an unchanged related-articles computation be reused."""
+    planner = Planner(site, config, memo)
     routes = planner.plan(assets)
     return routes, FrozenDict(planner.navigation)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .errors import SahifaError, display_path
 from . import metadata
-from .i18n import Formatter, iso, load_translations
+from .i18n import Formatter, compile_catalog, iso, read_catalog
 from .model import Route
 from .urls import UrlBuilder
 
@@ -88,21 +88,37 @@ def _template_error(exc: Exception) -> SahifaError:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str]) -> None:
+    """One Jinja environment per language over one snapshot of the templates.
+
+    `digest` names exactly what pages depend on (templates and catalogs as read,
+    configuration, static file names).  Given the renderer of the previous build
+    with the same digest, its compiled environments are reused.
+    """
+
+    def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str],
+                 previous: "Renderer | None" = None) -> None:
         self.config = config
         loader = TemplateSnapshot(template_folders(config))
-        self._catalogs = hashlib.blake2b(digest_size=16)
-        self.envs = {lang.code: self._environment(lang, loader, urls, asset_names)
+        catalogs = {lang.code: read_catalog(config.theme_dir, lang) for lang in config.languages}
+        h = hashlib.blake2b(digest_size=16)
+        for code in sorted(catalogs):
+            h.update(code.encode() + b"\0" + catalogs[code][1] + b"\0")
+        h.update(f"{config.digest}\0{urls.base_url}\0{sorted(asset_names.items())}".encode())
+        self.digest = loader.digest + h.hexdigest()
+        if previous is not None and previous.digest == self.digest:
+            self.envs = previous.envs
+            self.checked = True
+            return
+        self.checked = False
+        self.envs = {lang.code: self._environment(lang, loader, urls, asset_names,
+                                                  compile_catalog(*catalogs[lang.code], lang))
                      for lang in config.languages}
-        # What the pages depend on in the theme: templates and catalogs as loaded.
-        self.digest = loader.digest + self._catalogs.hexdigest()
 
-    def _environment(self, lang, loader, urls: UrlBuilder, asset_names) -> Environment:
+    def _environment(self, lang, loader, urls: UrlBuilder, asset_names,
+                     translations) -> Environment:
         env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True,
                           lstrip_blocks=True, auto_reload=False)
-        translations, catalog_digest = load_translations(self.config.theme_dir, lang)
-        self._catalogs.update(catalog_digest.encode())
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(lang, self.config.tz)
         config = self.config
@@ -140,12 +156,15 @@ class Renderer:
 
     def check(self) -> None:
         """Compile every template now, so a syntax error stops the build early."""
+        if self.checked:
+            return
         for env in self.envs.values():
             for name in env.list_templates(extensions=["html", "xml"]):
                 try:
                     env.get_template(name)
                 except jinja2.TemplateError as exc:
                     raise _template_error(exc) from None
+        self.checked = True
 
     def render(self, route: Route) -> bytes:
         env = self.envs[route.lang]

@@ -17,7 +17,7 @@ from . import langdetect
 from .config import SiteConfig
 from .errors import SahifaError
 from .model import Article, Document, FrozenDict, Seed
-from .slugs import fallback_slug, slugify
+from .slugs import fallback_slug, slugify, tag_slug
 
 KNOWN_KEYS = ("title", "date", "updated", "lang", "tags", "section", "author", "source",
               "slug", "summary", "image", "translation_key", "draft")
@@ -208,6 +208,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
         translation_key = f"file:{group}"
 
     extra = {k: v for k, v in doc.meta.items() if k not in KNOWN_KEYS}
+    tags = f.text_list("tags")
     return Article(
         source_path=seed.rel,
         shown=seed.shown,
@@ -215,7 +216,8 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
         title=title,
         date=date,
         updated=updated,
-        tags=f.text_list("tags"),
+        tags=tags,
+        tag_slugs=tuple(tag_slug(t) for t in tags),
         section=f.text("section"),
         author=author,
         source=f.text("source") or doc.source,

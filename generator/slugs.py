@@ -53,7 +53,8 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
 
 def is_reserved(name: str) -> bool:
     """Windows device names, including COM¹/LPT³ forms that NFKC folds to digits."""
-    return unicodedata.normalize("NFKC", name).lower() in WINDOWS_RESERVED
+    # Device names are three or four characters long, before and after folding.
+    return len(name) <= 4 and unicodedata.normalize("NFKC", name).lower() in WINDOWS_RESERVED
 
 
 def fallback_slug(seed: str, prefix: str = "article") -> str:
@@ -61,7 +62,17 @@ def fallback_slug(seed: str, prefix: str = "article") -> str:
     return f"{prefix}-{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:8]}"
 
 
+def tag_slug(name: str) -> str:
+    """The URL segment of a tag; tags without letters get a stable stand-in."""
+    return slugify(name) or fallback_slug(name, "tag")
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f/\\.:*?\"<>|\u2028\u2029]|--|^-|-$")
+
+
 def is_safe_slug(slug: str) -> bool:
-    """True when a slug can be used as one path segment on any file system."""
-    return (bool(slug) and slug == slugify(slug) and "/" not in slug and "." not in slug
+    """True when a slug can be used as one path segment on any file system: not
+    empty, lower-case (no clash on case-insensitive hosts), no separator, dot, space,
+    control or reserved character, not a device name."""
+    return (bool(slug) and _UNSAFE.search(slug) is None and slug == slug.lower()
             and not is_reserved(slug))

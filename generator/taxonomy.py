@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .model import Article, FrozenDict, Page
-from .slugs import fallback_slug, slugify
+from .slugs import slugify, tag_slug  # noqa: F401  (tag_slug re-exported)
 
 RESERVED_SECTION_SLUGS = frozenset({"tags", "page", "search", "static"})
 RELATED_COUNT = 4
@@ -72,10 +72,6 @@ def page_path(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def tag_slug(name: str) -> str:
-    return slugify(name) or fallback_slug(name, "tag")
-
-
 def section_slug(name: str) -> str | None:
     """The URL segment of a section, or None when it would clash with a site path."""
     slug = slugify(name)
@@ -85,14 +81,13 @@ def section_slug(name: str) -> str | None:
 
 
 def _group(kind: str, lang: str, articles: Iterable[Article],
-           keys: Callable[[Article], Iterable[str]], slug_of: Callable[[str], str | None],
+           keys: Callable[[Article], Iterable[tuple[str, str | None]]],
            path_of: Callable[[str], str]) -> tuple[tuple[Term, tuple[Article, ...]], ...]:
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter] = defaultdict(Counter)
     for article in articles:  # newest first already
         seen = set()
-        for key in keys(article):
-            slug = slug_of(key)
+        for key, slug in keys(article):
             if slug is None or slug in seen:
                 continue
             seen.add(slug)
@@ -111,13 +106,14 @@ Grouped = tuple[tuple[Term, tuple[Article, ...]], ...]
 
 def tags(lang: str, articles: Sequence[Article]) -> Grouped:
     """Every tag of a language with its articles (newest first), sorted by name."""
-    return _group("tag", lang, articles, lambda a: a.tags, tag_slug,
+    return _group("tag", lang, articles, lambda a: zip(a.tags, a.tag_slugs),
                   lambda slug: f"{lang}/tags/{slug}/")
 
 
 def sections(lang: str, articles: Sequence[Article]) -> Grouped:
-    return _group("section", lang, articles, lambda a: (a.section,) if a.section else (),
-                  section_slug, lambda slug: f"{lang}/{slug}/")
+    return _group("section", lang, articles,
+                  lambda a: ((a.section, section_slug(a.section)),) if a.section else (),
+                  lambda slug: f"{lang}/{slug}/")
 
 
 def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tuple[Article, ...]], ...]:
@@ -153,7 +149,7 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[
     every pair of its tags, so an article sharing two tags is found however busy each
     tag is, and the cost stays linear in the size of the archive.
     """
-    slugs = {a.source_path: frozenset(tag_slug(t) for t in a.tags) for a in articles}
+    slugs = {a.source_path: frozenset(a.tag_slugs) for a in articles}
     lists: dict[tuple, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=lambda a: (a.date, a.source_path)):
         own = sorted(slugs[article.source_path])

@@ -16,7 +16,7 @@ from .slugs import is_safe_slug
 def article_path(lang: str, date: datetime, slug: str) -> str:
     if not is_safe_slug(slug):
         raise ValueError(f"unsafe slug {slug!r}")
-    return f"{lang}/{date:%Y/%m/%d}/{slug}/"
+    return f"{lang}/{date.year:04d}/{date.month:02d}/{date.day:02d}/{slug}/"
 
 
 def home_path(lang: str, page: int = 1) -> str:

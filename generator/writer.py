@@ -19,6 +19,7 @@ import ctypes.util
 import fcntl
 import json
 import os
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -26,18 +27,17 @@ from .errors import BuildError, Diagnostic, display_path
 
 MANIFEST = ".sahifa"
 MANIFEST_VERSION = 1
-FORBIDDEN_CHARS = set('\x00\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
+FORBIDDEN = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
 RENAME_EXCHANGE = 2
 
 
-def check_relpath(rel: str) -> PurePosixPath:
+def check_relpath(rel: str) -> str:
     """A path that stays inside the output root, whatever it contains."""
-    p = PurePosixPath(rel)
-    if (not rel or p.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/"))
-            or any(ch in FORBIDDEN_CHARS for ch in rel) or rel == MANIFEST):
+    if (not rel or rel.startswith("/") or FORBIDDEN.search(rel) or rel == MANIFEST
+            or any(part in ("", ".", "..") for part in rel.split("/"))):
         raise BuildError([Diagnostic(file=rel, message="refusing to write outside the "
                                                        "output folder or to an unsafe name")])
-    return p
+    return rel
 
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
