@@ -11,7 +11,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from .config import SiteConfig
-from .errors import SahifaError, display_path
+from .errors import SahifaError
 from . import metadata
 from .i18n import Formatter, compile_catalog, iso, read_catalog
 from .model import Route

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from urllib.parse import quote
 
-import pytest
 
 from generator import writer
 from generator.build import BuildRequest, build
