@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve bench clean golden messages
+.PHONY: site test serve bench bench-peers clean golden messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-peers: $(STAMP)
+	$(PY) bench/peers.py
 
 golden: $(TSTAMP)
 	$(PY) -m tests.golden regenerate

@@ -76,7 +76,7 @@ def generate(root: Path, n: int, seed: int = 20250503) -> list[Path]:
         lang = LANGS[i % len(LANGS)]
         when = START + timedelta(minutes=rng.randrange(span))
         fmt = "txt" if i % 7 == 0 else "md"
-        key = f"story-{i // 2}" if i % 10 in (1, 2) else None
+        key = f"story-{i // 10}" if i % 10 in (1, 2) else None
         if key and i % 10 == 2:
             lang = "fr" if lang == "ar" else "ar"
         folder = root / f"{when:%Y}" / f"{when:%m}"
