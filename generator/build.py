@@ -27,7 +27,8 @@ from .discover import discover, git_dates
 from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
-from .model import Article, Reuse, Seed, Site
+from .cache import BuildState, content_digest, stat_key
+from .model import Article, Seed, Site
 from .plan import plan
 from .readers import make_readers
 from .render import Renderer
@@ -50,31 +51,8 @@ class BuildRequest:
     strict: bool = False
     jobs: int = 0                     # 0: one per core
     now: datetime | None = None       # build time; defaults to the clock, once
-
-
-@dataclass(slots=True)
-class BuildState:
-    """What one build hands the next: seeds already read (by file identity), the
-    articles placed from them, related-article lists and page fingerprints.  Each
-    is only reused when its inputs are identical, so a state never changes a result,
-    only how fast it comes."""
-
-    scope: str = ""                   # code + configuration the entries were read with
-    seeds: dict[str, tuple[tuple, Article | Diagnostic]] = field(default_factory=dict)
-    reuse: Reuse = field(default_factory=Reuse)
-    fingerprints: dict = field(default_factory=dict)
-    related: tuple = ((), None)
-    renderer: Renderer | None = None
-
-    def lookup(self, scope: str, rel: str, key: tuple) -> Article | Diagnostic | None:
-        if scope != self.scope:
-            return None
-        found = self.seeds.get(rel)
-        return found[1] if found is not None and found[0] == key else None
-
-    def store(self, scope: str, entries: dict[str, tuple[tuple, Article | Diagnostic]]) -> None:
-        self.scope = scope
-        self.seeds = entries
+    cache_dir: Path | None = None     # default: .cache/ beside the configuration
+    clean: bool = False               # ignore the cache and the previous output
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,13 +94,14 @@ class _Reader:
         self.file_dates = file_dates
         self.readers = make_readers()
 
-    def __call__(self, seed: Seed) -> Article | Diagnostic:
+    def __call__(self, seed: Seed, data: bytes | None = None) -> Article | Diagnostic:
         try:
             reader = self.readers[seed.path.suffix.lower()]
-            try:
-                data = seed.path.read_bytes()
-            except OSError as exc:
-                raise SahifaError(f"cannot read: {exc.strerror}")
+            if data is None:
+                try:
+                    data = seed.path.read_bytes()
+                except OSError as exc:
+                    raise SahifaError(f"cannot read: {exc.strerror}")
             doc = reader.read(normalise_text(data))
             return resolve(seed, doc, self.config, file_dates=self.file_dates)
         except SahifaError as exc:
@@ -144,46 +123,54 @@ def _read_in_worker(seeds: list[Seed]) -> list[Article | Diagnostic]:
     return [_worker(seed) for seed in seeds]
 
 
-def _seed_key(seed: Seed, file_dates: dict) -> tuple:
-    try:
-        st = seed.path.stat()
-    except OSError:
-        return ("missing",)
-    return (st.st_mtime_ns, st.st_size, st.st_ino, file_dates.get(seed.rel))
-
-
 def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
-             file_dates: dict, jobs: int, state: BuildState | None,
+             file_dates: dict, jobs: int, state: BuildState,
              scope: str) -> list[Article | Diagnostic]:
-    keys = {seed.rel: _seed_key(seed, file_dates) for seed in seeds}
+    """Every seed as an Article or a Diagnostic, reusing what the state holds."""
+    entries: dict[str, tuple] = {}
     results: dict[str, Article | Diagnostic] = {}
-    todo = []
+    todo: list[tuple[Seed, bytes | None]] = []
     for seed in seeds:
-        cached = state.lookup(scope, seed.rel, keys[seed.rel]) if state else None
+        key = stat_key(seed, file_dates)
+        cached = state.by_stat(scope, seed, key)
+        if cached is not None:
+            results[seed.rel] = cached
+            entries[seed.rel] = (key, state.seeds[seed.rel][1], cached)
+            continue
+        try:
+            data = seed.path.read_bytes()
+        except OSError:
+            todo.append((seed, None))  # the reader reports it
+            continue
+        digest = content_digest(data)
+        cached = state.by_content(scope, seed, key, digest)
         if cached is not None:
             results[seed.rel] = cached
         else:
-            todo.append(seed)
+            todo.append((seed, data))
+        entries[seed.rel] = (key, digest, cached)
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         reader = _Reader(config, file_dates)
-        for seed in todo:
-            results[seed.rel] = reader(seed)
+        for seed, data in todo:
+            results[seed.rel] = reader(seed, data)
     else:
         size = max(8, len(todo) // (jobs * 8))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                  initargs=(config.path, request.base_url, file_dates)) as pool:
             for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
                 for seed, item in zip(chunk, part):
                     results[seed.rel] = item
-    if state is not None:
-        state.store(scope, {rel: (keys[rel], item) for rel, item in results.items()})
+    state.store(scope, {rel: (entry[0], entry[1], results[rel])
+                        for rel, entry in entries.items()})
     return [results[seed.rel] for seed in seeds]
 
 
 # ----------------------------------------------------------------- the pipeline
 
 def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult:
+    """Build the site.  With a `state` (the preview server keeps one), what it holds
+    is reused and updated; without one, the on-disk cache is loaded and saved."""
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
 
@@ -205,15 +192,17 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
         return _failed(EXIT_USAGE, [Diagnostic(file=str(request.source),
                                                message="source folder not found")])
     urls = UrlBuilder(config.base_url)
+    cache_dir = request.cache_dir or config.root / ".cache"
+    persist = state is None
+    if state is None:
+        state = BuildState() if request.clean else BuildState.load(cache_dir)
     try:
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
-        renderer = Renderer(config, urls, asset_names,
-                            previous=state.renderer if state else None)
+        renderer = Renderer(config, urls, asset_names, previous=state.renderer)
         renderer.check()
-        if state is not None:
-            state.renderer = renderer
+        state.renderer = renderer
     except (BuildError, ConfigError) as exc:
         return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
@@ -234,10 +223,12 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
             articles.append(item)
             if item.inferred:
                 diags.note(item.shown, "inferred " + "; ".join(item.inferred))
+    if persist:
+        state.save(cache_dir)
     lap("read")
 
     site = assemble(articles, config, diags, now=now, drafts=request.drafts,
-                    future=request.future, reuse=state.reuse if state else None)
+                    future=request.future, reuse=state.reuse)
     lap("assemble")
 
     failed = bool(diags.errors)
@@ -249,12 +240,12 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
         fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
                                                  sorted(asset_names.items())),
                                      per_lang=navigation,
-                                     previous=state.fingerprints if state else None)
+                                     previous=state.fingerprints)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
-        publisher.open()
+        publisher.open(clean=request.clean)
         try:
             for route in routes:
                 fp = fingerprints.route(route)
@@ -270,8 +261,7 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
             raise
         written = publisher.written
         unchanged = len(routes) - written
-        if state is not None:
-            state.fingerprints = fingerprints.current
+        state.fingerprints = fingerprints.current
         lap("publish")
     except BuildError as exc:
         diags.extend(exc.diagnostics)

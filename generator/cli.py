@@ -20,6 +20,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", metavar="URL", help="override base_url from the config")
     p.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="worker processes (default: one per core)")
+    p.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                   help="cache folder (default: .cache/ beside the configuration)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="also say how missing keys were inferred")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -37,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="publish nothing when any seed has an error")
     b.add_argument("--clean", action="store_true",
-                   help="build from scratch (every build is whole; kept for scripts)")
+                   help="ignore the cache and the previous output: read, render and "
+                        "write everything again")
 
     s = sub.add_parser("serve", help="build, serve and rebuild on change (live reload)")
     _common(s)
@@ -60,7 +63,8 @@ def request_from(args: argparse.Namespace, **overrides) -> BuildRequest:
     fields = dict(source=args.source, config=args.config, out=args.out or Path("site"),
                   base_url=args.base_url,
                   drafts=getattr(args, "drafts", False), future=getattr(args, "future", False),
-                  strict=getattr(args, "strict", False), jobs=args.jobs)
+                  strict=getattr(args, "strict", False), jobs=args.jobs,
+                  cache_dir=args.cache_dir, clean=getattr(args, "clean", False))
     fields.update(overrides)
     return BuildRequest(**fields)
 

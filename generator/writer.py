@@ -137,14 +137,15 @@ class Publisher:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def open(self) -> None:
+    def open(self, clean: bool = False) -> None:
+        """Start a build; `clean` renders and writes every file again."""
         self._lock()
         self.recover()
-        self.front_files = read_manifest(self.out) or {}
+        self.front_files = {} if clean else (read_manifest(self.out) or {})
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
         self.back.mkdir(parents=True, exist_ok=True)
-        self.back_files = read_manifest(self.back)
+        self.back_files = None if clean else read_manifest(self.back)
         # From here on the back tree changes: its manifest no longer describes it.
         (self.back / MANIFEST).unlink(missing_ok=True)
 

@@ -1,0 +1,101 @@
+"""What one build hands the next, in memory (the preview server) or on disk
+(`.cache/` beside the configuration, or --cache-dir).
+
+Never needed for a correct result: every entry is reused only when its inputs are
+identical, and deleting the cache only costs time.
+
+- Seeds already read, keyed by the code and configuration they were read with
+  (`scope`), then by file: a file whose size, modification time and inode are
+  unchanged is not read again; one whose bytes are unchanged is not parsed again.
+- The articles placed from them (so they stay the same objects), related-article
+  lists, page fingerprints and compiled templates (in memory only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic
+from .model import Article, Reuse, Seed
+
+CACHE_VERSION = 1
+SEEDS_FILE = "sahifa-seeds.pickle"
+MTIME_DATE = "date from the file's modification time"
+
+
+def stat_key(seed: Seed, file_dates: dict) -> tuple:
+    try:
+        st = seed.path.stat()
+    except OSError:
+        return ("missing",)
+    return (st.st_mtime_ns, st.st_size, st.st_ino, file_dates.get(seed.rel))
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class BuildState:
+    scope: str = ""
+    # rel → (stat key, content digest, article or diagnostic)
+    seeds: dict[str, tuple[tuple, str, Article | Diagnostic]] = field(default_factory=dict)
+    reuse: Reuse = field(default_factory=Reuse)
+    fingerprints: dict = field(default_factory=dict)
+    related: tuple = (None, None)
+    renderer: object | None = None
+
+    # ------------------------------------------------------------- seeds
+
+    def by_stat(self, scope: str, seed: Seed, key: tuple):
+        """The entry for a file whose identity did not change, else None."""
+        if scope != self.scope:
+            return None
+        found = self.seeds.get(seed.rel)
+        return found[2] if found is not None and found[0] == key else None
+
+    def by_content(self, scope: str, seed: Seed, key: tuple, digest: str):
+        """The entry for a file whose bytes did not change (after a checkout, say)."""
+        if scope != self.scope:
+            return None
+        found = self.seeds.get(seed.rel)
+        if found is None or found[1] != digest or found[0][3:] != key[3:]:
+            return None
+        item = found[2]
+        if isinstance(item, Article) and MTIME_DATE in item.inferred and found[0][0] != key[0]:
+            return None  # its date came from the modification time, which moved
+        return item
+
+    def store(self, scope: str, entries: dict) -> None:
+        self.scope = scope
+        self.seeds = entries
+
+    # ------------------------------------------------------------- on disk
+
+    @classmethod
+    def load(cls, folder: Path) -> "BuildState":
+        try:
+            with open(folder / SEEDS_FILE, "rb") as fp:
+                version, scope, seeds = pickle.load(fp)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError):
+            return cls()
+        if version != CACHE_VERSION:
+            return cls()
+        return cls(scope=scope, seeds=seeds)
+
+    def save(self, folder: Path) -> None:
+        """Write the seed entries atomically; a failure only loses speed."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{SEEDS_FILE}.tmp"
+            with open(tmp, "wb") as fp:
+                pickle.dump((CACHE_VERSION, self.scope, self.seeds), fp,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / SEEDS_FILE)
+        except OSError:
+            pass
