@@ -11,6 +11,7 @@ that did not change.  Neither is ever needed for a correct result.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +35,7 @@ from .readers import make_readers
 from .render import Renderer
 from .resolve import resolve
 from .urls import UrlBuilder
-from .writer import Publisher
+from .writer import Publisher, write_file
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
 PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
@@ -247,13 +248,16 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
             return _result(status, diags, site, routes, 0, 0, False, timings)
         publisher.open(clean=request.clean)
         try:
+            pending = []
             for route in routes:
                 fp = fingerprints.route(route)
                 if publisher.is_current(route.path, fp):
                     publisher.keep(route.path, fp)
                 elif not (publisher.in_front(route.path, fp)
                           and publisher.link_from_front(route.path, fp)):
-                    publisher.write(route.path, _produce(route, renderer, config, urls), fp)
+                    publisher.claim(route.path, fp)
+                    pending.append(route)
+            render_all(pending, renderer, config, urls, publisher.back, jobs)
             lap("render")
             publisher.commit()
         except BaseException:
@@ -275,6 +279,41 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
         return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
     return _result(status, diags, site, routes, written, unchanged, True, timings,
                    config.base_url)
+
+
+RENDER_THRESHOLD = 64  # pages below which worker processes cost more than they save
+_render_job: tuple | None = None  # set in the parent just before forking workers
+
+
+def _render_range(bounds: tuple[int, int]) -> int:
+    routes, renderer, config, urls, root = _render_job
+    for route in routes[bounds[0]:bounds[1]]:
+        write_file(root, route.path, _produce(route, renderer, config, urls))
+    return bounds[1] - bounds[0]
+
+
+def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, root: Path,
+               jobs: int) -> None:
+    """Render and write the pages that changed, on every core when there are many.
+
+    Workers are forked, so they share the planned routes and compiled templates
+    without copying them; each writes its own files (pages are independent).
+    """
+    global _render_job
+    if jobs <= 1 or len(routes) < RENDER_THRESHOLD:
+        for route in routes:
+            write_file(root, route.path, _produce(route, renderer, config, urls))
+        return
+    size = max(16, len(routes) // (jobs * 8))
+    bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
+    _render_job = (routes, renderer, config, urls, root)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for _ in pool.map(_render_range, bounds):
+                pass
+    finally:
+        _render_job = None
 
 
 def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) -> bytes:

@@ -72,6 +72,25 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write one file of a tree: to a temporary name, then renamed into place, so a
+    file is never seen half written.  `rel` has been checked by Publisher.claim."""
+    target = root / rel
+    tmp = target.with_name(f".{target.name}.sahifa-tmp")
+    try:
+        fp = open(tmp, "wb")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fp = open(tmp, "wb")
+    with fp:
+        fp.write(data)
+    try:
+        os.replace(tmp, target)
+    except IsADirectoryError:  # a folder where a file now goes
+        shutil.rmtree(target)
+        os.replace(tmp, target)
+
+
 class Publisher:
     def __init__(self, out: Path, protected: tuple[Path, ...] = ()) -> None:
         self.out = Path(os.path.abspath(out))
@@ -182,20 +201,18 @@ class Publisher:
         self.linked += 1
         return True
 
-    def write(self, rel: str, data: bytes, fingerprint: str) -> None:
+    def claim(self, rel: str, fingerprint: str) -> None:
+        """Record that this build writes `rel` (written by write(), or by write_file()
+        in a worker process)."""
         check_relpath(rel)
         if rel in self.files:
             raise BuildError([Diagnostic(file=rel, message="written twice in one build")])
-        target = self.back / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            shutil.rmtree(target)
-        tmp = target.with_name(f".{target.name}.sahifa-tmp")
-        with open(tmp, "wb") as fp:
-            fp.write(data)
-        os.replace(tmp, target)
         self.files[rel] = fingerprint
         self.written += 1
+
+    def write(self, rel: str, data: bytes, fingerprint: str) -> None:
+        self.claim(rel, fingerprint)
+        write_file(self.back, rel, data)
 
     def _sweep(self) -> None:
         """Remove from the back tree every file this build does not produce."""

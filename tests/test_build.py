@@ -295,15 +295,16 @@ def test_failure_while_writing_leaves_the_previous_site(site, monkeypatch):
     before = site.files()
     site.write("b.md", ar_seed(title="آخر"))
     calls = {"n": 0}
-    real = writer.Publisher.write
+    real = writer.write_file
 
-    def failing(self, rel, data, fingerprint):
+    def failing(root, rel, data):
         calls["n"] += 1
         if calls["n"] == 4:
             raise OSError(28, "No space left on device")
-        return real(self, rel, data, fingerprint)
+        return real(root, rel, data)
 
-    monkeypatch.setattr(writer.Publisher, "write", failing)
+    from generator import build as build_mod
+    monkeypatch.setattr(build_mod, "write_file", failing)
     result = site.build()
     assert result.status == 2 and not result.published
     assert result.lines[-1].endswith("cannot write the site: No space left on device; the "
