@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import html
 import mimetypes
 import os
@@ -68,6 +69,10 @@ class Rebuilder:
     def __call__(self) -> bool:
         """Build; True when browsers should reload (pages or errors changed)."""
         result = build(self.request, self.build_state)
+        # What the state keeps lives until the next build: leave it out of the
+        # cycle collector's rounds, which would otherwise walk it again and again.
+        gc.collect()
+        gc.freeze()
         before = self.state.snapshot()
         base_path = urlsplit(result.base_url).path if result.base_url else None
         # Warnings go to the terminal; pages show errors only.
