@@ -36,6 +36,7 @@ from .readers import make_readers
 from .render import Renderer
 from .resolve import resolve
 from .urls import UrlBuilder
+from .progress import Silent
 from .writer import Publisher, write_file
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -55,6 +56,7 @@ class BuildRequest:
     now: datetime | None = None       # build time; defaults to the clock, once
     cache_dir: Path | None = None     # default: .cache/ beside the configuration
     clean: bool = False               # ignore the cache and the previous output
+    progress: Silent = field(default_factory=Silent, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +131,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
              file_dates: dict, jobs: int, state: BuildState,
              scope: str) -> list[Article | Diagnostic]:
     """Every seed as an Article or a Diagnostic, reusing what the state holds."""
+    progress = request.progress
     entries: dict[str, tuple] = {}
     results: dict[str, Article | Diagnostic] = {}
     todo: list[tuple[Seed, bytes | None]] = []
@@ -151,10 +154,12 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
         else:
             todo.append((seed, data))
         entries[seed.rel] = (key, digest, cached)
+    progress.stage("read", len(todo))
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         reader = _Reader(config, file_dates)
         for seed, data in todo:
             results[seed.rel] = reader(seed, data)
+            progress.advance()
     else:
         size = max(8, len(todo) // (jobs * 8))
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
@@ -163,6 +168,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
             for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
                 for seed, item in zip(chunk, part):
                     results[seed.rel] = item
+                progress.advance(len(chunk))
     state.store(scope, {rel: (entry[0], entry[1], results[rel])
                         for rel, entry in entries.items()})
     return [results[seed.rel] for seed in seeds]
@@ -180,6 +186,7 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     try:
         return _build(request, state)
     finally:
+        request.progress.done()
         if enabled:
             gc.enable()
 
@@ -225,6 +232,7 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     scope = base_digest(__version__, code, config.digest)
     lap("config")
 
+    request.progress.stage("discover")
     seeds = discover(source, diags)
     file_dates = git_dates(source)
     lap("discover")
@@ -241,6 +249,7 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         state.save(cache_dir)
     lap("read")
 
+    request.progress.stage("assemble", len(articles))
     site = assemble(articles, config, diags, now=now, drafts=request.drafts,
                     future=request.future, reuse=state.reuse)
     lap("assemble")
@@ -249,6 +258,7 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     status = EXIT_SEED_ERRORS if failed else EXIT_OK
     written = unchanged = 0
     try:
+        request.progress.stage("plan")
         routes, navigation = plan(site, config, asset_data, state)
         renderer.add_globals(nav_sections=navigation)
         fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
@@ -270,8 +280,9 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
                           and publisher.link_from_front(route.path, fp)):
                     publisher.claim(route.path, fp)
                     pending.append(route)
-            render_all(pending, renderer, config, urls, publisher.back, jobs)
+            render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
+            request.progress.stage("publish", len(routes))
             publisher.commit()
         except BaseException:
             publisher.abort()
@@ -306,16 +317,18 @@ def _render_range(bounds: tuple[int, int]) -> int:
 
 
 def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, root: Path,
-               jobs: int) -> None:
+               jobs: int, progress: Silent) -> None:
     """Render and write the pages that changed, on every core when there are many.
 
     Workers are forked, so they share the planned routes and compiled templates
     without copying them; each writes its own files (pages are independent).
     """
     global _render_job
+    progress.stage("render", len(routes))
     if jobs <= 1 or len(routes) < RENDER_THRESHOLD:
         for route in routes:
             write_file(root, route.path, _produce(route, renderer, config, urls))
+            progress.advance()
         return
     size = max(16, len(routes) // (jobs * 8))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
@@ -323,8 +336,8 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for _ in pool.map(_render_range, bounds):
-                pass
+            for count in pool.map(_render_range, bounds):
+                progress.advance(count)
     finally:
         _render_job = None
 

@@ -73,7 +73,8 @@ def run_build(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         print("sahifa: --jobs must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    result = build(request_from(args))
+    from .progress import reporter
+    result = build(request_from(args, progress=reporter(args.quiet)))
     for line in (result.notes if args.verbose else result.lines):
         print(line, file=sys.stderr)
     if not args.quiet:
