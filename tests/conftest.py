@@ -7,8 +7,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.build import BuildRequest, build
+
+# Property tests check behaviour, not speed: no per-example deadline on a busy machine.
+settings.register_profile("sahifa", deadline=None)
+settings.load_profile("sahifa")
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
