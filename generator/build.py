@@ -100,10 +100,11 @@ class _Reader:
 
     def __call__(self, seed: Seed, data: bytes | None = None) -> Article | Diagnostic:
         try:
-            reader = self.readers[seed.path.suffix.lower()]
+            reader = self.readers[os.path.splitext(seed.path)[1].lower()]
             if data is None:
                 try:
-                    data = seed.path.read_bytes()
+                    with open(seed.path, "rb") as fp:
+                        data = fp.read()
                 except OSError as exc:
                     raise SahifaError(f"cannot read: {exc.strerror}")
             doc = reader.read(normalise_text(data))
@@ -143,7 +144,8 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
             entries[seed.rel] = (key, state.seeds[seed.rel][1], cached)
             continue
         try:
-            data = seed.path.read_bytes()
+            with open(seed.path, "rb") as fp:
+                data = fp.read()
         except OSError:
             todo.append((seed, None))  # the reader reports it
             continue

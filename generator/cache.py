@@ -29,7 +29,7 @@ MTIME_DATE = "date from the file's modification time"
 
 def stat_key(seed: Seed, file_dates: dict) -> tuple:
     try:
-        st = seed.path.stat()
+        st = os.stat(seed.path)
     except OSError:
         return ("missing",)
     return (st.st_mtime_ns, st.st_size, st.st_ino, file_dates.get(seed.rel))

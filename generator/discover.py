@@ -57,7 +57,7 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
             except OSError:
                 continue
             rel = rel_prefix + name
-            seeds.append(Seed(path=Path(entry.path), rel=rel, shown=prefix + rel))
+            seeds.append(Seed(path=entry.path, rel=rel, shown=prefix + rel))
 
     walk(str(source), "")
     return tuple(seeds)

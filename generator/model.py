@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+import os
 from typing import Any, Mapping
 
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from markupsafe import Markup
 class FrozenDict(dict):
     """A read-only mapping that, unlike MappingProxyType, crosses process pools."""
 
-    __slots__ = ()
+    __slots__ = ("_hash",)
 
     def _readonly(self, *args, **kwargs):
         raise TypeError("FrozenDict is read-only")
@@ -26,7 +26,11 @@ class FrozenDict(dict):
         return (FrozenDict, (dict(self),))
 
     def __hash__(self):  # type: ignore[override]
-        return hash(frozenset(self.items()))
+        try:
+            return self._hash
+        except AttributeError:
+            object.__setattr__(self, "_hash", hash(frozenset(self.items())))
+            return self._hash
 
 
 EMPTY: Mapping[str, Any] = FrozenDict()
@@ -60,7 +64,7 @@ class Reuse:
 class Seed:
     """One input file found under the source folder."""
 
-    path: Path          # absolute path on disk
+    path: str | os.PathLike  # absolute path on disk
     rel: str            # POSIX path relative to the source folder: the stable identity
     shown: str          # path as printed in messages
 

@@ -6,6 +6,7 @@ recorded so that verbose builds can say how each value was found.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date as Date, datetime, time, timezone
 from pathlib import PurePosixPath
@@ -180,7 +181,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
             date = file_dates[seed.rel].astimezone(tz)
             inferred.append("date from the last git commit")
         else:
-            date = datetime.fromtimestamp(seed.path.stat().st_mtime, timezone.utc).astimezone(tz)
+            date = datetime.fromtimestamp(os.stat(seed.path).st_mtime, timezone.utc).astimezone(tz)
             inferred.append("date from the file's modification time")
     updated = f.when("updated", tz)
 

@@ -32,7 +32,8 @@ from .config import load_config
 from .errors import ConfigError
 
 DEFAULT_PREVIEW_DIR = Path(".cache") / "preview"
-QUIET_SECONDS = 0.03      # a burst is over when nothing changed for this long
+QUIET_SECONDS = 0.02      # a burst is over when nothing changed for this long
+TIDY_DELAY = 0.3          # seconds between telling browsers and collecting garbage
 
 
 class PreviewState:
@@ -69,10 +70,6 @@ class Rebuilder:
     def __call__(self) -> bool:
         """Build; True when browsers should reload (pages or errors changed)."""
         result = build(self.request, self.build_state)
-        # What the state keeps lives until the next build: leave it out of the
-        # cycle collector's rounds, which would otherwise walk it again and again.
-        gc.collect()
-        gc.freeze()
         before = self.state.snapshot()
         base_path = urlsplit(result.base_url).path if result.base_url else None
         # Warnings go to the terminal; pages show errors only.
@@ -81,6 +78,14 @@ class Rebuilder:
             self.log(line)
         self.log(result.summary())
         return result.written > 0 or self.state.snapshot() != before
+
+    @staticmethod
+    def tidy() -> None:
+        """After browsers are told: what the state keeps lives until the next build,
+        so leave it out of the cycle collector's rounds, which would walk it again
+        and again."""
+        gc.collect()
+        gc.freeze()
 
 
 def watched_roots(request: BuildRequest) -> tuple[list[Path], Path]:
@@ -191,6 +196,12 @@ def builder_loop(rebuild: Rebuilder, changes: "queue.Queue[str]", notify,
             return
         if rebuild():
             notify()
+        tidy = getattr(rebuild, "tidy", None)
+        if tidy is not None:
+            # Collecting holds the interpreter for a moment: let the server send the
+            # reload and answer the browser first.
+            stop.wait(TIDY_DELAY)
+            tidy()
 
 
 # --------------------------------------------------------------------- HTTP

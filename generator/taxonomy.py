@@ -118,26 +118,42 @@ def sections(lang: str, articles: Sequence[Article]) -> Grouped:
 
 def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tuple[Article, ...]], ...]:
     """Every non-empty year, month and day, each linked to its neighbours of the same kind."""
-    formats = {"year": ("%Y/", lambda d: d.replace(month=1, day=1)),
-               "month": ("%Y/%m/", lambda d: d.replace(day=1)),
-               "day": ("%Y/%m/%d/", lambda d: d)}
+    days: dict[tuple[int, int, int], list[Article]] = defaultdict(list)
+    first_of_day: dict[tuple[int, int, int], datetime] = {}
+    for article in articles:  # newest first
+        d = article.date
+        key = (d.year, d.month, d.day)
+        days[key].append(article)
+        if key not in first_of_day:
+            first_of_day[key] = d.replace(hour=0, minute=0, second=0, microsecond=0)
+    def path(k: tuple) -> str:  # (2025,) → "ar/2025/", (2025, 5) → "ar/2025/05/"
+        return f"{lang}/" + "".join(f"{part:02d}/" if i else f"{part:04d}/"
+                                    for i, part in enumerate(k))
+
     out: list[tuple[Period, tuple[Article, ...]]] = []
-    for kind, (fmt, floor) in formats.items():
-        groups: dict[datetime, list[Article]] = defaultdict(list)
-        for article in articles:
-            day = article.date.replace(hour=0, minute=0, second=0, microsecond=0)
-            groups[floor(day)].append(article)
+    for kind, width in (("year", 1), ("month", 2), ("day", 3)):
+        groups: dict[tuple, list[Article]] = defaultdict(list)
+        for key in sorted(days, reverse=True):  # newest first, like the lists themselves
+            groups[key[:width]].extend(days[key])
         starts = sorted(groups)
-        for i, start in enumerate(starts):
-            prev_start = starts[i - 1] if i > 0 else None
-            next_start = starts[i + 1] if i + 1 < len(starts) else None
+        start_of: dict[tuple, datetime] = {}
+        for day in sorted(days):  # the earliest day of each period gives its start
+            k = day[:width]
+            if k not in start_of:
+                midnight = first_of_day[day]
+                start_of[k] = midnight.replace(month=1 if width == 1 else midnight.month,
+                                               day=1 if width < 3 else midnight.day)
+        for i, k in enumerate(starts):
+            prev_k = starts[i - 1] if i > 0 else None
+            next_k = starts[i + 1] if i + 1 < len(starts) else None
             out.append((Period(
-                kind=kind, lang=lang, start=start, count=len(groups[start]),
-                path=f"{lang}/{start:{fmt}}",
-                prev_path=f"{lang}/{prev_start:{fmt}}" if prev_start else None,
-                next_path=f"{lang}/{next_start:{fmt}}" if next_start else None,
-                prev_start=prev_start, next_start=next_start,
-            ), tuple(groups[start])))
+                kind=kind, lang=lang, start=start_of[k], count=len(groups[k]),
+                path=path(k),
+                prev_path=path(prev_k) if prev_k else None,
+                next_path=path(next_k) if next_k else None,
+                prev_start=start_of[prev_k] if prev_k else None,
+                next_start=start_of[next_k] if next_k else None,
+            ), tuple(groups[k])))
     return tuple(out)
 
 
