@@ -64,7 +64,7 @@ class BuildResult:
     status: int
     diagnostics: tuple[Diagnostic, ...]
     lines: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    note_lines: object = ()             # a tuple, or a function giving one (made on demand)
     articles: int = 0
     pages: int = 0
     written: int = 0
@@ -72,6 +72,11 @@ class BuildResult:
     published: bool = False
     base_url: str | None = None
     timings: tuple[tuple[str, float], ...] = field(default=())
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every line, with the verbose notes on how missing keys were inferred."""
+        return self.note_lines() if callable(self.note_lines) else self.note_lines
 
     def summary(self) -> str:
         errors = sum(1 for d in self.diagnostics if d.severity == "error")
@@ -85,7 +90,7 @@ class BuildResult:
 def _failed(status: int, diagnostics) -> BuildResult:
     diagnostics = tuple(diagnostics)
     lines = tuple(str(d) for d in diagnostics)
-    return BuildResult(status=status, diagnostics=diagnostics, lines=lines, notes=lines)
+    return BuildResult(status=status, diagnostics=diagnostics, lines=lines, note_lines=lines)
 
 
 # ----------------------------------------------------------------- read stage
@@ -367,7 +372,7 @@ def _result(status, diags: Diagnostics, site: Site, routes, written, unchanged, 
         status=status,
         diagnostics=tuple(diags.errors + diags.warnings),
         lines=tuple(diags.lines()),
-        notes=tuple(diags.lines(verbose=True)),
+        note_lines=lambda: tuple(diags.lines(verbose=True)),
         articles=len(site.articles),
         pages=sum(1 for r in routes if r.template),
         written=written,

@@ -46,6 +46,7 @@ class BuildState:
     seeds: dict[str, tuple[tuple, str, Article | Diagnostic]] = field(default_factory=dict)
     reuse: Reuse = field(default_factory=Reuse)
     fingerprints: dict = field(default_factory=dict)
+    routes: dict = field(default_factory=dict)
     related: tuple = (None, None)
     renderer: object | None = None
 

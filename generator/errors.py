@@ -21,6 +21,9 @@ def display_path(path: str | os.PathLike | None) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
     if path is None:
         return ""
+    if isinstance(path, str) and not path.startswith("/") and "\\" not in path \
+            and "/./" not in path and not path.startswith("./"):
+        return path  # already as shown (the usual case: seeds/x.md)
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()

@@ -48,17 +48,32 @@ class Planner:
         self.memo = memo
         self.routes: list[Route] = []
         self.navigation: dict[str, tuple[taxonomy.Term, ...]] = {}
+        # Routes of the previous build by what they were made from: the same inputs
+        # (the same Article objects, equal terms) give back the very same Route, whose
+        # fingerprint is then found at once.
+        self._previous: dict = memo.routes if memo is not None else {}
+        self._current: dict = {}
+
+    def reuse(self, key: tuple, make) -> tuple[Route, ...]:
+        routes = self._previous.get(key)
+        if routes is None:
+            routes = make()
+        self._current[key] = routes
+        self.routes.extend(routes)
+        return routes
 
     def listing(self, lang: str, base: str, items: Sequence[Article], *, kind: str,
                 term=None, period=None, alternates=(), feeds=()) -> None:
-        pages = paginate(items, self.config.paginate,
-                         lambda n: page_path(base, n))
-        for page in pages:
-            self.routes.append(_route(
+        def make() -> tuple[Route, ...]:
+            pages = paginate(items, self.config.paginate, lambda n: page_path(base, n))
+            return tuple(_route(
                 page.path, "listing", lang=lang, template="list.html",
                 context=dict(page=page, kind=kind, term=term, period=period,
                              alternates=alternates if page.number == 1 else (),
-                             feeds=feeds, lastmod=_newest(page.items))))
+                             feeds=feeds, lastmod=_newest(page.items)))
+                for page in pages)
+        self.reuse(("listing", lang, base, tuple(items), kind, term, period, alternates, feeds),
+                   make)
 
     def plan(self, asset_data: dict[str, bytes]) -> tuple[Route, ...]:
         config, site = self.config, self.site
@@ -80,20 +95,26 @@ class Planner:
 
             for article in articles:
                 translations = site.translations.get(article.source_path, ())
-                alternates = tuple((a.lang, a.path) for a in (article, *translations))
                 older, newer = neighbours[article.source_path]
-                article_tags = tuple(tag_of[slug] for slug in article.tag_slugs)
+                article_tags = tuple(dict.fromkeys(tag_of[s] for s in article.tag_slugs))
                 slug = taxonomy.section_slug(article.section) if article.section else None
-                self.routes.append(_route(
-                    article.path, "article", lang=code, template="article.html",
-                    source=article.shown,
-                    context=dict(article=article, translations=translations,
-                                 alternates=_with_default(alternates, default),
-                                 tags=tuple(dict.fromkeys(article_tags)),
-                                 section=section_of.get(slug) if slug else None,
-                                 related=related.get(article.source_path, ()),
-                                 older=older, newer=newer, feeds=lang_feed,
-                                 lastmod=article.updated or article.date)))
+                section = section_of.get(slug) if slug else None
+                others = related.get(article.source_path, ())
+
+                def make(article=article, translations=translations, older=older,
+                         newer=newer, article_tags=article_tags, section=section,
+                         others=others) -> tuple[Route, ...]:
+                    alternates = tuple((a.lang, a.path) for a in (article, *translations))
+                    return (_route(
+                        article.path, "article", lang=article.lang, template="article.html",
+                        source=article.shown,
+                        context=dict(article=article, translations=translations,
+                                     alternates=_with_default(alternates, default),
+                                     tags=article_tags, section=section, related=others,
+                                     older=older, newer=newer, feeds=lang_feed,
+                                     lastmod=article.updated or article.date)),)
+                self.reuse(("article", article, translations, article_tags, section, others,
+                            older, newer, lang_feed, default), make)
 
             self.listing(code, home_path(code), articles, kind="home",
                          alternates=homes, feeds=lang_feed)
@@ -147,6 +168,8 @@ class Planner:
         self.routes.append(Route(path="news-sitemap.xml", kind="news-sitemap",
                                  context=FrozenDict(articles=tuple(
                                      sitemap.news_articles(site.articles)))))
+        if self.memo is not None:
+            self.memo.routes = self._current
         return self.check()
 
     def related(self):

@@ -29,6 +29,8 @@ MANIFEST = ".sahifa"
 MANIFEST_VERSION = 1
 FORBIDDEN = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
 RENAME_EXCHANGE = 2
+UNSAFE_IN_LIST = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|^/|//|[\x00-\x09\x0b-\x1f\x7f\\:*?\"<>|]",
+                            re.M)
 
 
 def check_relpath(rel: str) -> str:
@@ -48,7 +50,13 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return None
     files = data.get("files")
-    return files if isinstance(files, dict) else None
+    if not isinstance(files, dict):
+        return None
+    # Its paths are unlinked when stale: refuse a manifest that names anything
+    # outside the tree (one scan over all of them).
+    if UNSAFE_IN_LIST.search("\n".join(files)):
+        return None
+    return files
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -176,7 +184,7 @@ class Publisher:
         return self.front_files.get(rel) == fingerprint
 
     def keep(self, rel: str, fingerprint: str) -> None:
-        check_relpath(rel)
+        """An output the back tree already holds; its path was checked when written."""
         self.files[rel] = fingerprint
 
     def link_from_front(self, rel: str, fingerprint: str) -> bool:
@@ -242,8 +250,9 @@ class Publisher:
         self._sweep()
         manifest = {"version": MANIFEST_VERSION,
                     "files": dict(sorted(self.files.items()))}
-        (self.back / MANIFEST).write_text(json.dumps(manifest, indent=0, ensure_ascii=False)
-                                          + "\n", encoding="utf-8")
+        (self.back / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False,
+                                                     separators=(",", ":")) + "\n",
+                                          encoding="utf-8")
         try:
             if not self.out.exists():
                 os.rename(self.back, self.out)

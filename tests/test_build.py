@@ -408,3 +408,18 @@ def test_cli_verbose_reports_inference_once_per_seed(site):
 def test_theme_catalogs_translate_every_template_string():
     from generator.messages import missing
     assert missing(REPO / "themes" / "default") == {"ar": [], "en": [], "fr": [], "zgh": []}
+
+
+def test_a_tampered_manifest_cannot_delete_outside_the_output(site):
+    import json
+    site.write("a.md", ar_seed())
+    site.build()
+    site.build()
+    victim = site.root / "victim.txt"
+    victim.write_text("keep")
+    back = site.root / ".site.sahifa-back"
+    manifest = json.loads((back / ".sahifa").read_text(encoding="utf-8"))
+    manifest["files"]["../victim.txt"] = "0" * 32
+    (back / ".sahifa").write_text(json.dumps(manifest), encoding="utf-8")
+    assert site.build().status == 0
+    assert victim.read_text() == "keep"
