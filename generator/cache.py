@@ -46,7 +46,7 @@ class BuildState:
     seeds: dict[str, tuple[tuple, str, Article | Diagnostic]] = field(default_factory=dict)
     reuse: Reuse = field(default_factory=Reuse)
     fingerprints: dict = field(default_factory=dict)
-    routes: dict = field(default_factory=dict)
+    routes: tuple = (None, {})        # (configuration digest, routes by their inputs)
     related: tuple = (None, None)
     renderer: object | None = None
 

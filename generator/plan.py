@@ -51,7 +51,10 @@ class Planner:
         # Routes of the previous build by what they were made from: the same inputs
         # (the same Article objects, equal terms) give back the very same Route, whose
         # fingerprint is then found at once.
-        self._previous: dict = memo.routes if memo is not None else {}
+        # Routes also depend on settings (pagination), so they are reused only under
+        # the same configuration.
+        previous = memo.routes if memo is not None else (None, {})
+        self._previous: dict = previous[1] if previous[0] == config.digest else {}
         self._current: dict = {}
 
     def reuse(self, key: tuple, make) -> tuple[Route, ...]:
@@ -169,7 +172,7 @@ class Planner:
                                  context=FrozenDict(articles=tuple(
                                      sitemap.news_articles(site.articles)))))
         if self.memo is not None:
-            self.memo.routes = self._current
+            self.memo.routes = (self.config.digest, self._current)
         return self.check()
 
     def related(self):

@@ -64,11 +64,11 @@ class SiteBuilder:
     def set_config(self, text: str) -> None:
         self.config.write_text(textwrap.dedent(text), encoding="utf-8")
 
-    def build(self, **kwargs):
+    def build(self, state=None, **kwargs):
         kwargs.setdefault("now", NOW)
         kwargs.setdefault("jobs", 1)
         request = BuildRequest(source=self.seeds, config=self.config, out=self.out, **kwargs)
-        return build(request)
+        return build(request, state)
 
     def page(self, rel: str) -> str:
         path = self.out / rel
