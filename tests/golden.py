@@ -22,7 +22,8 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 def build_fixture(out: Path, jobs: int = 1):
     return build(BuildRequest(source=FIXTURE / "seeds", config=FIXTURE / "site.toml",
-                              out=out, now=NOW, jobs=jobs))
+                              out=out, now=NOW, jobs=jobs,
+                              cache_dir=out.parent / f".{out.name}-cache"))
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -21,7 +21,7 @@ def demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
     # The real clock: the shared seed is dated by its last git commit.
     result = build(BuildRequest(source=REPO / "seeds", config=REPO / "site.toml", out=out,
-                                jobs=1))
+                                jobs=1, cache_dir=out.parent / "cache"))
     assert result.status == 0, result.lines
     assert result.lines == (), result.lines  # no warning either
     return out
