@@ -235,7 +235,8 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
         return _failed(EXIT_USAGE, [exc.diagnostic()])
-    code = code_digest()
+    code = state.code or code_digest()  # the running code cannot change under a state
+    state.code = code
     scope = base_digest(__version__, code, config.digest)
     lap("config")
 

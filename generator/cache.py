@@ -49,6 +49,7 @@ class BuildState:
     routes: tuple = (None, {})        # (configuration digest, routes by their inputs)
     related: tuple = (None, None)
     renderer: object | None = None
+    code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
 
