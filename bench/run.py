@@ -24,14 +24,28 @@ sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
 
 
+def _memory(pid: int) -> int:
+    """A process's proportional set size (its share of pages it shares with others,
+    such as forked workers), falling back to its resident size."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fp:
+            for line in fp:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as fp:
+        return int(fp.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+    """Memory of a process and all its descendants, in bytes: the sum of their
+    proportional set sizes, so pages shared after a fork are counted once."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as fp:
-                total += int(fp.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            total += _memory(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fp:
                     stack.extend(int(c) for c in fp.read().split())
