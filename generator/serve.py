@@ -247,7 +247,7 @@ def make_handlers(root: Path, state: PreviewState):
             status, lines = state.snapshot()
             base = state.base_path
             request_path = urlsplit(self.request.uri).path
-            if request_path == "/" and base != "/":
+            if base != "/" and request_path in ("/", base.rstrip("/")):
                 self.redirect(base)
                 return
             if status == 2 or status is None:

@@ -267,6 +267,8 @@ def test_base_path_is_served_under_its_path(site):
         with urllib.request.urlopen(p.base + "/", timeout=10) as r:  # follows the redirect
             assert r.url == p.base + "/news/"
             assert '<meta http-equiv="refresh" content="0; url=/news/ar/">' in r.read().decode()
+        with urllib.request.urlopen(p.base + "/news", timeout=10) as r:
+            assert r.url == p.base + "/news/"
         assert p.get(A_PATH)[0] == 404
     finally:
         p.stop()
