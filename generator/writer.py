@@ -80,23 +80,30 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-def write_file(root: Path, rel: str, data: bytes) -> None:
-    """Write one file of a tree: to a temporary name, then renamed into place, so a
-    file is never seen half written.  `rel` has been checked by Publisher.claim."""
-    target = root / rel
-    tmp = target.with_name(f".{target.name}.sahifa-tmp")
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_file(root: Path | str, rel: str, data: bytes) -> None:
+    """Write one file of the back tree, which nobody reads until it is swapped in.
+
+    The file is always created anew (O_EXCL): an existing one is unlinked first,
+    never truncated, because it may be a hard link shared with the live site.
+    `rel` has been checked by Publisher.claim.
+    """
+    target = os.path.join(root, rel)
     try:
-        fp = open(tmp, "wb")
+        fd = os.open(target, WRITE_FLAGS, 0o644)
+    except FileExistsError:
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)  # a folder where a file now goes
+        else:
+            os.unlink(target)
+        fd = os.open(target, WRITE_FLAGS, 0o644)
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fp = open(tmp, "wb")
-    with fp:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, WRITE_FLAGS, 0o644)
+    with os.fdopen(fd, "wb") as fp:
         fp.write(data)
-    try:
-        os.replace(tmp, target)
-    except IsADirectoryError:  # a folder where a file now goes
-        shutil.rmtree(target)
-        os.replace(tmp, target)
 
 
 class Publisher:
