@@ -31,7 +31,7 @@ def output_file(path: str) -> str:
 class UrlBuilder:
     """Turns site paths into links (under the base path) and absolute URLs."""
 
-    __slots__ = ("base_url", "base_path", "origin", "_prefix")
+    __slots__ = ("base_url", "base_path", "origin", "_prefix", "_links")
 
     def __init__(self, base_url: str) -> None:
         parts = urlsplit(base_url)
@@ -40,10 +40,14 @@ class UrlBuilder:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         # The base path may arrive already percent-encoded: keep its escapes.
         self._prefix = quote(self.base_path, safe="/%")
+        self._links: dict[str, str] = {}  # the same links recur on every page
 
     def rel(self, path: str) -> str:
         """Root-relative, percent-encoded link: works wherever the base path is served."""
-        return self._prefix + quote(path, safe="/")
+        link = self._links.get(path)
+        if link is None:
+            link = self._links[path] = self._prefix + quote(path, safe="/")
+        return link
 
     def abs(self, path: str) -> str:
         return self.origin + self.rel(path)
