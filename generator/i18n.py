@@ -61,9 +61,15 @@ class Formatter:
     def __init__(self, lang: LanguageConfig, tz) -> None:
         self.locale = Locale.parse(lang.locale)
         self.tz = tz
+        self._dates: dict = {}  # an article's date shows on many listing pages
 
     def date(self, value: datetime, format: str = "long") -> str:
-        return format_date(value.astimezone(self.tz), format=format, locale=self.locale)
+        key = (value, format)
+        text = self._dates.get(key)
+        if text is None:
+            text = self._dates[key] = format_date(value.astimezone(self.tz), format=format,
+                                                  locale=self.locale)
+        return text
 
     def datetime(self, value: datetime, format: str = "medium") -> str:
         return format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale)
