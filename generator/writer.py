@@ -83,25 +83,26 @@ def _exchange(a: Path, b: Path) -> bool:
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_file(root: Path | str, rel: str, data: bytes) -> None:
-    """Write one file of the back tree, which nobody reads until it is swapped in.
-
-    The file is always created anew (O_EXCL): an existing one is unlinked first,
-    never truncated, because it may be a hard link shared with the live site.
-    `rel` has been checked by Publisher.claim.
-    """
-    target = os.path.join(root, rel)
+def _create(target: str, make) -> None:
+    """Run make(target), which creates `target` exclusively.  An entry already there
+    is removed first, never written through, because it may be a hard link shared
+    with the live site; a missing folder is made."""
     try:
-        fd = os.open(target, WRITE_FLAGS, 0o644)
+        return make(target)
     except FileExistsError:
         if os.path.isdir(target) and not os.path.islink(target):
             shutil.rmtree(target)  # a folder where a file now goes
         else:
             os.unlink(target)
-        fd = os.open(target, WRITE_FLAGS, 0o644)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = os.open(target, WRITE_FLAGS, 0o644)
+    return make(target)
+
+
+def write_file(root: Path | str, rel: str, data: bytes) -> None:
+    """Write one file of the back tree, which nobody reads until it is swapped in.
+    `rel` has been checked by Publisher.claim."""
+    fd = _create(os.path.join(root, rel), lambda t: os.open(t, WRITE_FLAGS, 0o644))
     with os.fdopen(fd, "wb") as fp:
         fp.write(data)
 
@@ -117,7 +118,6 @@ class Publisher:
         self.back_files: dict[str, str] | None = None
         self.files: dict[str, str] = {}
         self.written = 0
-        self.linked = 0
         self._check_target(protected)
 
     # ---------------------------------------------------------------- safety
@@ -195,25 +195,23 @@ class Publisher:
         self.files[rel] = fingerprint
 
     def link_from_front(self, rel: str, fingerprint: str) -> bool:
-        """Reuse the front tree's file for an unchanged output; False if it is gone."""
+        """Reuse the front tree's file for an unchanged output (a hard link, so it keeps
+        its inode and modification time); False if it is gone."""
         check_relpath(rel)
-        source = self.out / rel
-        target = self.back / rel
-        tmp = target.with_name(f".{target.name}.sahifa-tmp")
+        source = os.path.join(self.out, rel)
+        target = os.path.join(self.back, rel)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            os.link(source, tmp)
+            _create(target, lambda t: os.link(source, t))
         except FileNotFoundError:
             return False
-        except OSError:
+        except OSError:  # no hard links here: copy, keeping the modification time
             try:
-                shutil.copy2(source, tmp)
+                with open(source, "rb") as fp:
+                    write_file(self.back, rel, fp.read())
             except FileNotFoundError:
                 return False
-        os.replace(tmp, target)
+            shutil.copystat(source, target)
         self.files[rel] = fingerprint
-        self.linked += 1
         return True
 
     def claim(self, rel: str, fingerprint: str) -> None:
