@@ -103,7 +103,10 @@ class _Reader:
         self.file_dates = file_dates
         self.readers = make_readers()
 
-    def __call__(self, seed: Seed, data: bytes | None = None) -> Article | Diagnostic:
+    def __call__(self, seed: Seed, data: bytes | None = None
+                 ) -> tuple[Article | Diagnostic, str | None]:
+        """The seed read, and the digest of its bytes (None when it could not be read)."""
+        digest = None
         try:
             reader = self.readers[os.path.splitext(seed.path)[1].lower()]
             if data is None:
@@ -112,12 +115,13 @@ class _Reader:
                         data = fp.read()
                 except OSError as exc:
                     raise SahifaError(f"cannot read: {exc.strerror}")
+            digest = content_digest(data)
             doc = reader.read(normalise_text(data))
-            return resolve(seed, doc, self.config, file_dates=self.file_dates)
+            return resolve(seed, doc, self.config, file_dates=self.file_dates), digest
         except SahifaError as exc:
-            return exc.with_file(seed.shown).diagnostic()
+            return exc.with_file(seed.shown).diagnostic(), digest
         except RecursionError:
-            return Diagnostic(file=seed.shown, message="too deeply nested to read")
+            return Diagnostic(file=seed.shown, message="too deeply nested to read"), digest
 
 
 _worker: _Reader | None = None
@@ -128,7 +132,7 @@ def _init_worker(config_path: Path, base_url: str | None, file_dates: dict) -> N
     _worker = _Reader(load_config(config_path, base_url=base_url), file_dates)
 
 
-def _read_in_worker(seeds: list[Seed]) -> list[Article | Diagnostic]:
+def _read_in_worker(seeds: list[Seed]) -> list[tuple[Article | Diagnostic, str | None]]:
     assert _worker is not None
     return [_worker(seed) for seed in seeds]
 
@@ -138,46 +142,50 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
              scope: str) -> list[Article | Diagnostic]:
     """Every seed as an Article or a Diagnostic, reusing what the state holds."""
     progress = request.progress
-    entries: dict[str, tuple] = {}
+    keys: dict[str, tuple] = {}
+    digests: dict[str, str | None] = {}
     results: dict[str, Article | Diagnostic] = {}
     todo: list[tuple[Seed, bytes | None]] = []
     for seed in seeds:
-        key = stat_key(seed, file_dates)
+        key = keys[seed.rel] = stat_key(seed, file_dates)
         cached = state.by_stat(scope, seed, key)
         if cached is not None:
             results[seed.rel] = cached
-            entries[seed.rel] = (key, state.seeds[seed.rel][1], cached)
+            digests[seed.rel] = state.seeds[seed.rel][1]
             continue
-        try:
-            with open(seed.path, "rb") as fp:
-                data = fp.read()
-        except OSError:
-            todo.append((seed, None))  # the reader reports it
-            continue
-        digest = content_digest(data)
-        cached = state.by_content(scope, seed, key, digest)
-        if cached is not None:
-            results[seed.rel] = cached
-        else:
-            todo.append((seed, data))
-        entries[seed.rel] = (key, digest, cached)
+        data = None
+        if scope == state.scope and seed.rel in state.seeds:
+            # Touched, maybe not changed (a checkout): compare the bytes before parsing.
+            try:
+                with open(seed.path, "rb") as fp:
+                    data = fp.read()
+            except OSError:
+                pass  # the reader reports it
+            else:
+                digest = content_digest(data)
+                cached = state.by_content(scope, seed, key, digest)
+                if cached is not None:
+                    results[seed.rel] = cached
+                    digests[seed.rel] = digest
+                    continue
+        todo.append((seed, data))
     progress.stage("read", len(todo))
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         reader = _Reader(config, file_dates)
         for seed, data in todo:
-            results[seed.rel] = reader(seed, data)
+            results[seed.rel], digests[seed.rel] = reader(seed, data)
             progress.advance()
-    else:
+    else:  # workers read the files themselves: no bytes cross the pipes
         size = max(8, len(todo) // (jobs * 8))
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                  initargs=(config.path, request.base_url, file_dates)) as pool:
             for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
-                for seed, item in zip(chunk, part):
-                    results[seed.rel] = item
+                for seed, (item, digest) in zip(chunk, part):
+                    results[seed.rel], digests[seed.rel] = item, digest
                 progress.advance(len(chunk))
-    state.store(scope, {rel: (entry[0], entry[1], results[rel])
-                        for rel, entry in entries.items()})
+    state.store(scope, {rel: (keys[rel], digest, results[rel])
+                        for rel, digest in digests.items() if digest is not None})
     return [results[seed.rel] for seed in seeds]
 
 

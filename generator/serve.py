@@ -43,13 +43,11 @@ class PreviewState:
         self.lock = threading.Lock()
         self.status: int | None = None
         self.lines: tuple[str, ...] = ()
-        self.builds = 0
         self.base_path = "/"
 
     def update(self, status: int, lines: tuple[str, ...], base_path: str | None) -> None:
         with self.lock:
             self.status, self.lines = status, lines
-            self.builds += 1
             if base_path:
                 self.base_path = base_path
 
@@ -113,13 +111,10 @@ class Watcher:
         self.stop = threading.Event()
         self._restart = threading.Event()
         self.ready = (threading.Event(), threading.Event())  # tree, root: watching
-        self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        self.threads = [threading.Thread(target=self._run_tree, daemon=True),
-                        threading.Thread(target=self._run_root, daemon=True)]
-        for t in self.threads:
-            t.start()
+        for target in (self._run_tree, self._run_root):
+            threading.Thread(target=target, daemon=True).start()
 
     def _run_tree(self) -> None:
         import watchfiles
