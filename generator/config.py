@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import ConfigError, Diagnostic, display_path
+from .errors import ConfigError, Diagnostic, display_path, toml_problem
 from .model import FrozenDict
 
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
@@ -243,10 +243,8 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError([Diagnostic(file=shown, line=int(m.group(1)) if m else None,
-                                      message=f"invalid TOML: {msg}")])
+        msg, line = toml_problem(exc)
+        raise ConfigError([Diagnostic(file=shown, line=line, message=f"invalid TOML: {msg}")])
     if base_url is not None:
         data["base_url"] = base_url
 

@@ -8,6 +8,7 @@ one per line at the end, repeated warnings collapsed with a count.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,16 @@ def display_path(path: str | os.PathLike | None) -> str:
         return p.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return p.as_posix()
+
+
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column \d+\)")
+
+
+def toml_problem(exc: Exception) -> tuple[str, int | None]:
+    """tomllib's message without its "(at line L, column C)", and L."""
+    text = str(exc)
+    m = _TOML_WHERE.search(text)
+    return _TOML_WHERE.sub("", text), int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SahifaError
+from .errors import SahifaError, toml_problem
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # compiled when PyYAML has it
 
@@ -92,10 +92,9 @@ def _parse_toml(block: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(block + "\n")
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        msg, line = toml_problem(exc)
         raise SahifaError(f"invalid TOML front matter: {msg}",
-                          line=int(m.group(1)) + 1 if m else 1)
+                          line=line + 1 if line is not None else 1)
     return data
 
 
