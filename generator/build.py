@@ -26,9 +26,11 @@ from . import feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
-from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
+from .errors import (NOTE, BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError,
+                     display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
+from .incremental import Snapshot
 from .cache import BuildState, content_digest, stat_key
 from .model import Article, Seed, Site
 from .plan import plan
@@ -259,15 +261,27 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
             diags.add(item)
         else:
             articles.append(item)
-            if item.inferred:
-                diags.note(item.shown, "inferred " + "; ".join(item.inferred))
+    diags.defer_notes(lambda: [
+        Diagnostic(file=display_path(a.shown), message="inferred " + "; ".join(a.inferred),
+                   severity=NOTE)
+        for a in articles if a.inferred])
     if persist:
         state.save(cache_dir)
     lap("read")
 
     request.progress.stage("assemble", len(articles))
-    site = assemble(articles, config, diags, now=now, drafts=request.drafts,
-                    future=request.future, reuse=state.reuse)
+    key = (config.digest, request.drafts, request.future, tuple(sorted(asset_names.items())))
+    snapshot = state.snapshot
+    changed = snapshot.changes(key, articles, now) if snapshot is not None else None
+    if changed is not None:  # only content changed: swap it into the previous plan
+        snapshot = snapshot.apply(articles, now, changed)
+        diags.extend(snapshot.diagnostics)
+        site = snapshot.site
+    else:
+        state.snapshot = None
+        mark = diags.mark()
+        site = assemble(articles, config, diags, now=now, drafts=request.drafts,
+                        future=request.future, reuse=state.reuse)
     lap("assemble")
 
     failed = bool(diags.errors)
@@ -275,7 +289,14 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     written = unchanged = 0
     try:
         request.progress.stage("plan")
-        routes, navigation = plan(site, config, asset_data, state)
+        if changed is None:
+            routes, navigation = plan(site, config, asset_data, state)
+            snapshot = Snapshot(key=key, inputs=tuple(articles), now=now,
+                                placed={a.source_path: a for a in site.articles}, site=site,
+                                diagnostics=diags.since(mark), routes=routes,
+                                navigation=navigation)
+        routes, navigation = snapshot.routes, snapshot.navigation
+        state.snapshot = snapshot
         renderer.add_globals(nav_sections=navigation)
         fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
                                                  sorted(asset_names.items())),
@@ -285,7 +306,7 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
-        publisher.open(clean=request.clean)
+        publisher.open(clean=request.clean, known=state.published)
         try:
             pending = []
             for route in routes:
@@ -299,7 +320,7 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
             request.progress.stage("publish", len(routes))
-            publisher.commit()
+            state.published = publisher.commit()
         except BaseException:
             publisher.abort()
             raise

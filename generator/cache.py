@@ -49,6 +49,8 @@ class BuildState:
     routes: tuple = (None, {})        # (configuration digest, routes by their inputs)
     related: tuple = (None, None)
     renderer: object | None = None
+    published: dict | None = None     # the output's manifests as last written (in memory)
+    snapshot: object | None = None    # the last site and plan (incremental.Snapshot)
     code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
@@ -75,6 +77,11 @@ class BuildState:
     def store(self, scope: str, entries: dict) -> None:
         self.scope = scope
         self.seeds = entries
+
+    def prepare(self) -> None:
+        """Work a long-lived process does while idle so the next rebuild is quicker."""
+        if self.snapshot is not None:
+            self.snapshot.prepare()
 
     # ------------------------------------------------------------- on disk
 

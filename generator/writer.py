@@ -42,7 +42,20 @@ def check_relpath(rel: str) -> str:
     return rel
 
 
-def read_manifest(folder: Path) -> dict[str, str] | None:
+def _signature(path: Path) -> tuple | None:
+    """What identifies one version of a manifest file on disk."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def read_manifest(folder: Path, known: tuple | None = None) -> dict[str, str] | None:
+    """A tree's manifest; `known` is (signature, files) remembered from an earlier
+    build, used as it is while the file on disk is that very version."""
+    if known is not None and known[0] is not None and known[0] == _signature(folder / MANIFEST):
+        return known[1]
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -171,15 +184,19 @@ class Publisher:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def open(self, clean: bool = False) -> None:
-        """Start a build; `clean` renders and writes every file again."""
+    def open(self, clean: bool = False, known: dict | None = None) -> None:
+        """Start a build; `clean` renders and writes every file again.  `known` is what
+        commit() returned last time (manifests already read), in a long-lived process."""
         self._lock()
         self.recover()
-        self.front_files = {} if clean else (read_manifest(self.out) or {})
+        known = known or {}
+        front = None if clean else read_manifest(self.out, known.get("front"))
+        self.front_files = front or {}
+        self._front_read = (_signature(self.out / MANIFEST), front) if front else (None, None)
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
         self.back.mkdir(parents=True, exist_ok=True)
-        self.back_files = None if clean else read_manifest(self.back)
+        self.back_files = None if clean else read_manifest(self.back, known.get("back"))
         # From here on the back tree changes: its manifest no longer describes it.
         (self.back / MANIFEST).unlink(missing_ok=True)
 
@@ -251,22 +268,27 @@ class Publisher:
                     break
                 folder = folder.parent
 
-    def commit(self) -> None:
+    def commit(self) -> dict:
+        """Swap the back tree in.  Returns the manifests as they now are on disk, for
+        the next open() in the same process."""
         self._sweep()
-        manifest = {"version": MANIFEST_VERSION,
-                    "files": dict(sorted(self.files.items()))}
+        files = dict(sorted(self.files.items()))
+        manifest = {"version": MANIFEST_VERSION, "files": files}
         (self.back / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False,
                                                      separators=(",", ":")) + "\n",
                                           encoding="utf-8")
+        old_front = self._front_read
         try:
             if not self.out.exists():
                 os.rename(self.back, self.out)
+                old_front = (None, None)
             elif not _exchange(self.back, self.out):
                 os.rename(self.out, self.aside)
                 os.rename(self.back, self.out)
                 os.rename(self.aside, self.back)
         finally:
             self._unlock()
+        return {"front": (_signature(self.out / MANIFEST), files), "back": old_front}
 
     def abort(self) -> None:
         """A failed build: the front is untouched; the back tree is left unmarked
