@@ -200,15 +200,18 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     # chasing mid-build: the cycle collector runs once, at the end.
     enabled = gc.isenabled()
     gc.disable()
+    at_exit: list = []
     try:
-        return _build(request, state)
+        return _build(request, state, at_exit)
     finally:
+        for action in at_exit:
+            action()
         request.progress.done()
         if enabled:
             gc.enable()
 
 
-def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
+def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> BuildResult:
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
 
@@ -234,11 +237,13 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     persist = state is None
     if state is None:
         state = BuildState() if request.clean else BuildState.load(cache_dir)
+        at_exit.append(lambda: state.save(cache_dir))  # whatever happens from here on
     try:
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
-        renderer = Renderer(config, urls, asset_names, previous=state.renderer)
+        renderer = Renderer(config, urls, asset_names, previous=state.renderer,
+                            cache_dir=None if request.clean else cache_dir)
         renderer.check()
         state.renderer = renderer
     except (BuildError, ConfigError) as exc:
@@ -265,12 +270,10 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         Diagnostic(file=display_path(a.shown), message="inferred " + "; ".join(a.inferred),
                    severity=NOTE)
         for a in articles if a.inferred])
-    if persist:
-        state.save(cache_dir)
     lap("read")
 
     request.progress.stage("assemble", len(articles))
-    key = (config.digest, request.drafts, request.future, tuple(sorted(asset_names.items())))
+    key = (scope, request.drafts, request.future, tuple(sorted(asset_names.items())))
     snapshot = state.snapshot
     changed = snapshot.changes(key, articles, now) if snapshot is not None else None
     if changed is not None:  # only content changed: swap it into the previous plan
@@ -279,7 +282,8 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         site = snapshot.site
     else:
         state.snapshot = None
-        mark = diags.mark()
+    mark = diags.mark()
+    if changed is None:
         site = assemble(articles, config, diags, now=now, drafts=request.drafts,
                         future=request.future, reuse=state.reuse)
     lap("assemble")
@@ -298,19 +302,23 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
         routes, navigation = snapshot.routes, snapshot.navigation
         state.snapshot = snapshot
         renderer.add_globals(nav_sections=navigation)
-        fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
-                                                 sorted(asset_names.items())),
-                                     per_lang=navigation,
+        fingerprint_base = base_digest(scope, renderer.digest, sorted(asset_names.items()))
+        fingerprints = Fingerprinter(fingerprint_base, per_lang=navigation,
                                      previous=state.fingerprints)
+        known = (snapshot.fingerprints if snapshot.fingerprint_base == fingerprint_base
+                 else None) or (None,) * len(routes)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
+        made = tuple(fp if fp is not None else fingerprints.route(route)
+                     for route, fp in zip(routes, known))
         publisher.open(clean=request.clean, known=state.published)
         try:
             pending = []
-            for route in routes:
-                fp = fingerprints.route(route)
+            # When the live site already is this build, neither tree is touched.
+            same = publisher.shows({route.path: fp for route, fp in zip(routes, made)})
+            for route, fp in () if same else zip(routes, made):
                 if publisher.is_current(route.path, fp):
                     publisher.keep(route.path, fp)
                 elif not (publisher.in_front(route.path, fp)
@@ -320,13 +328,15 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
             request.progress.stage("publish", len(routes))
-            state.published = publisher.commit()
+            state.published = publisher.close() if same else publisher.commit()
         except BaseException:
             publisher.abort()
             raise
         written = publisher.written
         unchanged = len(routes) - written
         state.fingerprints = fingerprints.current
+        if snapshot.fingerprints != made or snapshot.fingerprint_base != fingerprint_base:
+            snapshot.fingerprints, snapshot.fingerprint_base = made, fingerprint_base
         lap("publish")
     except BuildError as exc:
         diags.extend(exc.diagnostics)

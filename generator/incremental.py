@@ -91,6 +91,9 @@ class Snapshot:
     routes: tuple[Route, ...]
     navigation: FrozenDict
     index: dict | None = field(default=None)   # placed Article → positions in routes
+    # Each route's fingerprint (None: to be computed) and the base they were made under.
+    fingerprints: tuple | None = None
+    fingerprint_base: str | None = None
 
     def prepare(self) -> None:
         """Build the article → routes index (once; done when the preview is idle)."""
@@ -123,6 +126,8 @@ class Snapshot:
     def apply(self, inputs: list[Article], now: datetime,
               changed: Iterable[tuple[Article, Article]]) -> "Snapshot":
         """The snapshot with the changed articles' content swapped in."""
+        if not changed:
+            return self  # its time is older, which only makes changes() more careful
         self.prepare()
         mapping: dict[Article, Article] = {}
         placed = dict(self.placed)
@@ -137,11 +142,13 @@ class Snapshot:
         if not mapping:
             return dataclasses.replace(self, inputs=tuple(inputs), now=now)
         routes = list(self.routes)
+        fingerprints = list(self.fingerprints or (None,) * len(routes))
         index = dict(self.index or {})
         touched = sorted({i for before in mapping for i in index.get(before, ())})
         for i in touched:
             route = routes[i]
             routes[i] = dataclasses.replace(route, context=swap(route.context, mapping))
+            fingerprints[i] = None
         for before, after in mapping.items():
             if before in index:
                 index[after] = index.pop(before)
@@ -154,4 +161,5 @@ class Snapshot:
                                      for path, items in site.translations.items()}),
         )
         return dataclasses.replace(self, inputs=tuple(inputs), now=now, placed=placed,
-                                   site=site, routes=tuple(routes), index=index)
+                                   site=site, routes=tuple(routes), index=index,
+                                   fingerprints=tuple(fingerprints))

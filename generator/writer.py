@@ -193,15 +193,40 @@ class Publisher:
         front = None if clean else read_manifest(self.out, known.get("front"))
         self.front_files = front or {}
         self._front_read = (_signature(self.out / MANIFEST), front) if front else (None, None)
+        self._clean = clean
+        self._known_back = known.get("back")
+        self._back_read: tuple | None = None   # read when first needed
+        self._back_marked = True
+
+    def _open_back(self) -> None:
+        if self._back_read is not None:
+            return
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
         self.back.mkdir(parents=True, exist_ok=True)
-        self.back_files = None if clean else read_manifest(self.back, known.get("back"))
-        # From here on the back tree changes: its manifest no longer describes it.
-        (self.back / MANIFEST).unlink(missing_ok=True)
+        self.back_files = None if self._clean else read_manifest(self.back, self._known_back)
+        self._back_read = ((_signature(self.back / MANIFEST), self.back_files)
+                           if self.back_files is not None else (None, None))
+
+    def shows(self, outputs: dict[str, str]) -> bool:
+        """The live site is exactly these outputs (path → fingerprint): nothing to do."""
+        return self._front_read[1] is not None and self.front_files == outputs
+
+    def close(self) -> dict:
+        """End a build that changed nothing."""
+        self._unlock()
+        return {"front": self._front_read, "back": self._back_read or self._known_back}
+
+    def _changing_back(self) -> None:
+        """Before the back tree's first change: its manifest no longer describes it."""
+        self._open_back()
+        if self._back_marked:
+            (self.back / MANIFEST).unlink(missing_ok=True)
+            self._back_marked = False
 
     def is_current(self, rel: str, fingerprint: str) -> bool:
         """The back tree already holds this output (nothing to do)."""
+        self._open_back()
         return self.back_files is not None and self.back_files.get(rel) == fingerprint
 
     def in_front(self, rel: str, fingerprint: str) -> bool:
@@ -215,6 +240,7 @@ class Publisher:
         """Reuse the front tree's file for an unchanged output (a hard link, so it keeps
         its inode and modification time); False if it is gone."""
         check_relpath(rel)
+        self._changing_back()
         source = os.path.join(self.out, rel)
         target = os.path.join(self.back, rel)
         try:
@@ -235,6 +261,7 @@ class Publisher:
         """Record that this build writes `rel` (written by write(), or by write_file()
         in a worker process)."""
         check_relpath(rel)
+        self._changing_back()
         if rel in self.files:
             raise BuildError([Diagnostic(file=rel, message="written twice in one build")])
         self.files[rel] = fingerprint
@@ -248,10 +275,13 @@ class Publisher:
         """Remove from the back tree every file this build does not produce."""
         if self.back_files is not None:
             stale = [rel for rel in self.back_files if rel not in self.files]
+            if stale:
+                self._changing_back()
             for rel in stale:
                 (self.back / rel).unlink(missing_ok=True)
             dirs = {str(PurePosixPath(rel).parent) for rel in stale}
         else:
+            self._changing_back()
             dirs = set()
             for root, _dirs, names in os.walk(self.back):
                 for name in names:
@@ -271,6 +301,7 @@ class Publisher:
     def commit(self) -> dict:
         """Swap the back tree in.  Returns the manifests as they now are on disk, for
         the next open() in the same process."""
+        self._open_back()
         self._sweep()
         files = dict(sorted(self.files.items()))
         manifest = {"version": MANIFEST_VERSION, "files": files}
