@@ -16,13 +16,13 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
 from . import assets as assets_mod
-from . import feeds, sitemap
+from . import bodies, feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -202,10 +202,20 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     gc.disable()
     at_exit: list = []
     try:
-        return _build(request, state, at_exit)
+        try:
+            return _build(request, state, at_exit)
+        except bodies.CacheError:
+            if state is not None:
+                raise
+            # The cache does not hold what it claims (a damaged body pack): drop it
+            # and build again without it.
+            for action in at_exit:
+                action(False)
+            at_exit.clear()
+            return _build(replace(request, clean=True), None, at_exit)
     finally:
         for action in at_exit:
-            action()
+            action(True)
         request.progress.done()
         if enabled:
             gc.enable()
@@ -236,8 +246,11 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
     cache_dir = request.cache_dir or config.root / ".cache"
     persist = state is None
     if state is None:
-        state = BuildState() if request.clean else BuildState.load(cache_dir)
-        at_exit.append(lambda: state.save(cache_dir))  # whatever happens from here on
+        state = BuildState.load(cache_dir, clean=request.clean)
+        # Whatever happens from here on, the state is saved (or dropped, if it was wrong).
+        at_exit.append(lambda ok: state.save(cache_dir) if ok else state.discard(cache_dir))
+    bodies.current = state.bodies
+    at_exit.append(lambda ok: setattr(bodies, "current", None))
     try:
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
@@ -270,6 +283,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         Diagnostic(file=display_path(a.shown), message="inferred " + "; ".join(a.inferred),
                    severity=NOTE)
         for a in articles if a.inferred])
+    state.keep_bodies(articles)
     lap("read")
 
     request.progress.stage("assemble", len(articles))

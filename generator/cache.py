@@ -8,22 +8,34 @@ identical, and deleting the cache only costs time.
   (`scope`), then by file: a file whose size, modification time and inode are
   unchanged is not read again; one whose bytes are unchanged is not parsed again.
 - The articles placed from them (so they stay the same objects), related-article
-  lists, page fingerprints and compiled templates (in memory only).
+  lists, the last site and plan with each output's fingerprint, and the output's
+  manifests; compiled templates (in memory, and Jinja's bytecode in templates/).
+- Article bodies live in a pack file beside it (bodies.py), not in the pickle:
+  the pickle stays small, quick to load and save, and bodies are read only for
+  the pages that show them.
+
+One build at a time uses a cache folder (a lock file); a second one running at
+the same moment builds without it.
 """
 
 from __future__ import annotations
 
+import copyreg
+import fcntl
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bodies import Body, BodyStore
 from .errors import Diagnostic
 from .model import Article, Reuse, Seed
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 SEEDS_FILE = "sahifa-seeds.pickle"
+LOCK_FILE = "sahifa.lock"
 MTIME_DATE = "date from the file's modification time"
 
 
@@ -52,6 +64,8 @@ class BuildState:
     published: dict | None = None     # the output's manifests as last written (in memory)
     snapshot: object | None = None    # the last site and plan (incremental.Snapshot)
     saved: tuple | None = None        # token() when last loaded or saved
+    bodies: BodyStore | None = None   # where article bodies are kept (on-disk caches only)
+    lock: int | None = None           # the cache folder's lock, held while building
     code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
@@ -92,20 +106,53 @@ class BuildState:
     # articles, the last site and plan with each output's fingerprint, and the
     # output's manifests.  One pickle, so the articles the plan holds are the very
     # objects the seed entries hold.
-    PERSISTED = ("scope", "seeds", "related", "snapshot", "published")
+    PERSISTED = ("scope", "seeds", "related", "snapshot", "published", "bodies")
 
     @classmethod
-    def load(cls, folder: Path) -> "BuildState":
+    def load(cls, folder: Path, clean: bool = False) -> "BuildState":
+        """The state saved in `folder` (an empty one if there is none, if it cannot be
+        used, or with `clean`), holding the folder's lock; without the lock (another
+        build is using the folder) a state that is neither read nor saved."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            return cls()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return cls()
+        state = None if clean else cls._read(folder)
+        if state is None:
+            state = cls(bodies=BodyStore(folder))
+            state.bodies.path.unlink(missing_ok=True)
+            state.bodies.sweep()
+        state.lock = fd
+        return state
+
+    @classmethod
+    def _read(cls, folder: Path) -> "BuildState | None":
         try:
             with open(folder / SEEDS_FILE, "rb") as fp:
                 version, values = pickle.load(fp)
             if version != CACHE_VERSION:
-                return cls()
+                return None
             state = cls(**dict(zip(cls.PERSISTED, values)))
         except Exception:  # whatever is wrong with the cache only costs time
-            return cls()
+            return None
+        if state.bodies is None or not state.bodies.valid() or state.bodies.folder != folder:
+            return None
         state.saved = state.token()
         return state
+
+    def keep_bodies(self, articles) -> None:
+        """Move new bodies to the pack (bodies read from it never come back to memory)."""
+        if self.bodies is not None and self.lock is not None:
+            try:
+                self.bodies.keep([a.body for a in articles if isinstance(a.body, Body)])
+            except OSError:
+                self.bodies = None  # keep them in memory
 
     def token(self) -> tuple:
         """What changes when the state is worth saving again."""
@@ -114,16 +161,41 @@ class BuildState:
                 getattr(snapshot, "fingerprints", None) is not None and id(snapshot.fingerprints))
 
     def save(self, folder: Path) -> None:
-        """Write the state atomically, when it changed; a failure only loses speed."""
-        if self.saved == self.token():
-            return
+        """Write the state atomically, when it changed, then let go of the folder;
+        a failure only loses speed."""
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if self.lock is None or self.bodies is None or self.saved == self.token():
+                return
+            self.bodies.retain({e[2].body.digest for e in self.seeds.values()
+                                if isinstance(e[2], Article) and isinstance(e[2].body, Body)})
             tmp = folder / f".{SEEDS_FILE}.tmp"
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            index = self.bodies.index
+            pickler.dispatch_table = copyreg.dispatch_table.copy()
+            # A stored body is saved as its digest; one not stored keeps its text.
+            pickler.dispatch_table[Body] = lambda b: ((Body.stored, (b.digest,))
+                                                      if b.digest in index else b.__reduce__())
+            pickler.dump((CACHE_VERSION, tuple(getattr(self, name) for name in self.PERSISTED)))
             with open(tmp, "wb") as fp:
-                pickle.dump((CACHE_VERSION, tuple(getattr(self, name) for name in self.PERSISTED)),
-                            fp, protocol=pickle.HIGHEST_PROTOCOL)
+                fp.write(buffer.getbuffer())
             os.replace(tmp, folder / SEEDS_FILE)
+            self.bodies.sweep()
             self.saved = self.token()
         except OSError:
             pass
+        finally:
+            self.release()
+
+    def discard(self, folder: Path) -> None:
+        """Forget what the folder holds (it proved wrong)."""
+        try:
+            (folder / SEEDS_FILE).unlink(missing_ok=True)
+        except OSError:
+            pass
+        self.release()
+
+    def release(self) -> None:
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None

@@ -11,6 +11,8 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from .model import quick_pickle
 from pathlib import Path
 
 ERROR = "error"
@@ -44,6 +46,7 @@ def toml_problem(exc: Exception) -> tuple[str, int | None]:
     return _TOML_WHERE.sub("", text), int(m.group(1)) if m else None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
     file: str

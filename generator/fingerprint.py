@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .bodies import Body
 from .model import Article, Route
 
 PACKAGE = Path(__file__).resolve().parent
@@ -94,6 +95,8 @@ class Fingerprinter:
             h.update(type(value).__name__.encode() + b"<")
             for f in dataclasses.fields(value):
                 self._feed(h, getattr(value, f.name))
+        elif isinstance(value, Body):
+            h.update(b"B" + value.digest.encode())
         elif isinstance(value, bytes):
             h.update(b"b%d:" % len(value) + value)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime
 import os
@@ -36,6 +37,25 @@ class FrozenDict(dict):
 EMPTY: Mapping[str, Any] = FrozenDict()
 
 
+def quick_pickle(cls):
+    """For a frozen, slotted dataclass: state read and written slot by slot.  The
+    generic methods dataclasses adds look the fields up again for every object,
+    which makes the build cache slow to save and load."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    get = operator.attrgetter(*names)
+    put = object.__setattr__
+
+    def __getstate__(self):
+        return get(self)
+
+    def __setstate__(self, state):
+        for name, value in zip(names, state):
+            put(self, name, value)
+
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+    return cls
+
+
 class Reuse:
     """dataclasses.replace that gives back the very same object for the same input
     object and changes as in the previous build, so that unchanged articles stay
@@ -60,6 +80,7 @@ class Reuse:
         self._old, self._new = self._new, {}
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Seed:
     """One input file found under the source folder."""
@@ -84,6 +105,7 @@ class Document:
     fmt: str                   # "txt" or "md"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Article:
     """One published article.  Compared and hashed by identity: an Article never
@@ -107,7 +129,7 @@ class Article:
     translation_key: str | None
     draft: bool
     future: bool
-    body: Markup
+    body: Any                  # bodies.Body: renders as markup, kept on disk once stored
     fmt: str
     words: int
     extra: Mapping[str, Any] = field(default=EMPTY)
@@ -120,6 +142,7 @@ class Article:
         return (-self.date.timestamp(), self.source_path)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     """One page of a paginated listing."""
@@ -133,6 +156,7 @@ class Page:
     first_path: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """The assembled content: every published article and how they relate."""
@@ -142,6 +166,7 @@ class Site:
     translations: Mapping[str, tuple[Article, ...]]            # source_path → others
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
     """One output file: where it goes and what renders it."""

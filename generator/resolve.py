@@ -12,10 +12,10 @@ from datetime import date as Date, datetime, time, timezone
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
-from markupsafe import Markup
 
 from . import langdetect
 from .config import SiteConfig
+from .bodies import Body
 from .errors import SahifaError
 from .model import Article, Document, FrozenDict, Seed
 from .slugs import fallback_slug, slugify, tag_slug
@@ -228,7 +228,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
         translation_key=translation_key,
         draft=f.flag("draft"),
         future=False,  # decided by assemble, against the build time
-        body=Markup(doc.body_html),
+        body=Body(doc.body_html),
         fmt=doc.fmt,
         words=len(doc.text.split()),
         extra=FrozenDict(extra),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .model import Article, FrozenDict, Page
+from .model import Article, FrozenDict, Page, quick_pickle
 from .slugs import slugify, tag_slug  # noqa: F401  (tag_slug re-exported)
 
 RESERVED_SECTION_SLUGS = frozenset({"tags", "page", "search", "static"})
@@ -20,6 +20,7 @@ RELATED_COUNT = 4
 RELATED_WINDOW = 12  # neighbours by date looked at on each side, per tag and tag pair
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Term:
     """A tag or a section of one language.
@@ -36,6 +37,7 @@ class Term:
     count: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Period:
     """A year, month or day of one language's archive."""

@@ -219,3 +219,39 @@ def test_content_edits_take_the_quick_path_and_match_cold_builds(site, tmp_path,
         got.pop(".sahifa"), want.pop(".sahifa")
         assert got == want, f"step {number}"
     assert "A &lt;new&gt; title &amp; more" in site.page("en/2025/05/02/s1/")
+
+
+def test_bodies_are_kept_in_the_pack_and_a_damaged_pack_only_costs_time(site, reads):
+    """Bodies are stored once in the cache's pack, not in the cache file; a pack that
+    no longer holds what the cache says is dropped and the site is built right."""
+    from generator.bodies import PACK_PREFIX
+    seeds(site)
+    site.write("long.md", "---\ntitle: Long\nlang: en\ndate: 2025-05-09\n---\n"
+                          + "Some words of a long body. " * 400 + "Its very end.\n")
+    assert site.build().status == 0
+    want = site.files()
+    cache = site.root / ".cache"
+    pickle_bytes = (cache / "sahifa-seeds.pickle").read_bytes()
+    assert b"Its very end." not in pickle_bytes
+    packs = list(cache.glob(f"{PACK_PREFIX}*.pack"))
+    assert len(packs) == 1 and b"Its very end." in packs[0].read_bytes()
+    # a new process renders pages whose bodies come from the pack
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".site.sahifa-back", ignore_errors=True)
+    n = reads["n"]
+    assert site.build().status == 0 and reads["n"] == n  # nothing parsed again
+    assert site.files() == want
+    # damage the pack: same length, other bytes
+    data = bytearray(packs[0].read_bytes())
+    data[:20] = b"X" * 20
+    packs[0].write_bytes(bytes(data))
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".site.sahifa-back", ignore_errors=True)
+    assert site.build().status == 0
+    assert site.files() == want
+    # a truncated pack is noticed when the cache is loaded
+    packs = list(cache.glob(f"{PACK_PREFIX}*.pack"))
+    packs[0].write_bytes(b"")
+    site.write("s0.md", "---\ntitle: Item 0\nlang: en\ndate: 2025-05-01\ntags: [t0]\n---\nNew.\n")
+    assert site.build().status == 0
+    assert "New." in site.page("en/2025/05/01/item-0/")
