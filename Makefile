@@ -4,8 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
+# axe-core, the accessibility engine the browser tests inject, pinned; never committed.
+AXE_VERSION := 4.10.3
+NODE_DIR    := .cache/node
+AXE_STAMP   := $(NODE_DIR)/.axe-core-$(AXE_VERSION)
 
-.PHONY: site test serve bench bench-peers clean golden messages
+.PHONY: site test serve bench bench-peers clean golden messages screenshots weight
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +25,12 @@ site: $(STAMP)
 	$(PY) -m generator build
 	@echo "Site written to $(CURDIR)/site/ - copy that folder to any static host (see README, Deployment)."
 
-test: $(TSTAMP)
+$(AXE_STAMP):
+	npm install --prefix $(NODE_DIR) --no-save --no-package-lock --no-audit --no-fund \
+	  --loglevel=error axe-core@$(AXE_VERSION)
+	touch $@
+
+test: $(TSTAMP) $(AXE_STAMP)
 	$(PY) -m pytest
 
 serve: $(STAMP)

@@ -1,0 +1,67 @@
+"""The demo site as readers and hosts see it: built once per session, served by a real
+nginx under a sub-path, opened in a real headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildRequest, build
+
+from ..browser import Browser
+from ..conftest import REPO
+from ..hosting import Nginx, free_port
+
+PREFIX = "/news/"
+
+
+def build_demo(out: Path, base_url: str | None = None) -> Path:
+    result = build(BuildRequest(source=REPO / "seeds", config=REPO / "site.toml", out=out,
+                                base_url=base_url, jobs=1, cache_dir=out.parent / "cache"))
+    assert result.status == 0, result.lines
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory) -> Path:
+    """The demo build with the shipped site.toml."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "site")
+
+
+class Hosted:
+    def __init__(self, out: Path, server: Nginx) -> None:
+        self.out = out
+        self.server = server
+        self.origin = server.base
+        self.base = server.base + PREFIX
+
+    def url(self, rel: str) -> str:
+        return self.base + rel
+
+
+@pytest.fixture(scope="session")
+def hosted(tmp_path_factory):
+    """The demo built for http://127.0.0.1:PORT/news/ and served there by nginx."""
+    tmp = tmp_path_factory.mktemp("hosted")
+    port = free_port()
+    out = build_demo(tmp / "www" / PREFIX.strip("/"), f"http://127.0.0.1:{port}{PREFIX}")
+    server = Nginx(root=tmp / "www", prefix=PREFIX, port=port, tmp=tmp / "nginx")
+    yield Hosted(out, server)
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    b = Browser()
+    yield b
+    b.quit()
+
+
+def article_rel(out: Path, lang: str, slug_part: str) -> str:
+    """The URL path (relative to the site, not encoded) of the one article of `lang`
+    whose slug contains `slug_part`."""
+    found = [p.parent for p in (out / lang).glob("*/*/*/*/index.html")
+             if slug_part in p.parent.name]
+    assert len(found) == 1, (lang, slug_part, found)
+    return found[0].relative_to(out).as_posix() + "/"
