@@ -4,6 +4,7 @@ nginx under a sub-path, opened in a real headless Chromium."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -56,6 +57,35 @@ def browser():
     b = Browser()
     yield b
     b.quit()
+
+
+@pytest.fixture(scope="session")
+def tab(browser):
+    """One tab for the session's page checks; each test sets its own viewport."""
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+# The pages readers land on, by kind (article slugs are found in the build).
+PAGES = {
+    "ar-home": "ar/",
+    "fr-home": "fr/",
+    "ar-article": ("ar", "تحلية"),
+    "fr-article": ("fr", "dessalement"),
+    "ar-tag": "ar/tags/الماء/",
+    "fr-tag": "fr/tags/eau/",
+    "ar-archive": "ar/2025/07/",
+    "fr-archive": "fr/2025/",
+    "zgh-home": "zgh/",
+}
+
+
+def page_url(hosted: "Hosted", name: str) -> str:
+    where = PAGES[name]
+    rel = article_rel(hosted.out, *where) if isinstance(where, tuple) else where
+    assert (hosted.out / rel / "index.html").is_file(), rel
+    return hosted.base + quote(rel)
 
 
 def article_rel(out: Path, lang: str, slug_part: str) -> str:
