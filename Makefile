@@ -39,6 +39,9 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+weight: $(STAMP)
+	$(PY) bench/weight.py
+
 bench-peers: $(STAMP)
 	$(PY) bench/peers.py
 
