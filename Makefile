@@ -23,7 +23,10 @@ $(TSTAMP): $(STAMP) pyproject.toml
 
 site: $(STAMP)
 	$(PY) -m generator build
-	@echo "Site written to $(CURDIR)/site/ - copy that folder to any static host (see README, Deployment)."
+	@echo "Site written to $(CURDIR)/site/"
+	@echo "To deploy, copy that folder as it is to any static host. Under a path such as"
+	@echo "https://host/news/, set base_url in site.toml (or: sahifa build --base-url URL)."
+	@echo "nginx and sub-path details: README.md, Deployment."
 
 $(AXE_STAMP):
 	npm install --prefix $(NODE_DIR) --no-save --no-package-lock --no-audit --no-fund \
@@ -44,6 +47,9 @@ weight: $(STAMP)
 
 bench-peers: $(STAMP)
 	$(PY) bench/peers.py
+
+screenshots: $(TSTAMP)
+	$(PY) -m tests.screenshots
 
 golden: $(TSTAMP)
 	$(PY) -m tests.golden regenerate
