@@ -53,7 +53,12 @@ class Parts:
 
     def mark(self, text: str, hint: str | None = None) -> Markup:
         """Plain text (an interface string) with each run of words in a foreign script
-        wrapped in `<span lang>`: «موجز <span lang="en">RSS</span>»."""
+        wrapped in `<span lang>`: «موجز <span lang="en">RSS</span>».  Markup that
+        already holds elements is returned as it is."""
+        if isinstance(text, Markup):
+            if "<" in text:
+                return text
+            text = text.unescape()
         text = str(text)
         out, pos = [], 0
         words = [(m.start(), m.end(), langdetect.dominant_script(m.group()))

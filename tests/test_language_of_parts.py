@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
+from generator.config import LanguageConfig
+from generator.render import Parts
+
 
 def seed(title, lang, author, source):
     return f"""\
@@ -44,3 +49,30 @@ def test_interface_strings_mark_their_foreign_words(site):
     assert ">Flux RSS</a>" in fr and "Publié avec <bdi>Sahifa</bdi>" in fr
     # on a tag page too, where the feed link follows the count
     assert 'موجز <span lang="en">RSS</span></a>' in site.page("ar/tags/maroc/")
+
+
+
+def lang(code, script, direction="ltr"):
+    return LanguageConfig(code=code, locale=code, title=code, description="",
+                          direction=direction, name=code, script=script)
+
+
+AR, FR, EN = lang("ar", "Arab", "rtl"), lang("fr", "Latn"), lang("en", "Latn")
+
+
+def test_foreign_words_are_marked_once_and_escaped_once():
+    parts = Parts(AR, [AR, FR, EN])
+    # gettext gives Markup under autoescape: unescaped, marked, escaped again once
+    assert parts.mark(Markup("موجز RSS &amp; Atom")) == \
+        'موجز <span lang="fr">RSS &amp; Atom</span>'
+    assert parts.mark("خلاصات RSS و Atom", "en") == \
+        'خلاصات <span lang="en">RSS</span> و <span lang="en">Atom</span>'
+    assert parts.mark("كلها عربية") == "كلها عربية"
+    already = Markup('نُشر بواسطة <bdi lang="en">Sahifa</bdi>')
+    assert parts.mark(already) is already
+    french = Parts(FR, [AR, FR, EN])
+    assert french.mark("Flux RSS") == "Flux RSS"
+    assert french.bdi("هند") == '<bdi lang="ar">هند</bdi>'
+    # a script no configured language is written in: isolated, no language guessed
+    assert french.bdi("ⵜⴰⵙⵖⵓⵏⵜ") == "<bdi>ⵜⴰⵙⵖⵓⵏⵜ</bdi>"
+    assert french.mark("ⵜⴰⵙⵖⵓⵏⵜ RSS") == "ⵜⴰⵙⵖⵓⵏⵜ RSS"

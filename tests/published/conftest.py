@@ -78,13 +78,14 @@ PAGES = {
     "ar-archive": "ar/2025/07/",
     "fr-archive": "fr/2025/",
     "zgh-home": "zgh/",
+    "not-found": "404.html",
 }
 
 
 def page_url(hosted: "Hosted", name: str) -> str:
     where = PAGES[name]
     rel = article_rel(hosted.out, *where) if isinstance(where, tuple) else where
-    assert (hosted.out / rel / "index.html").is_file(), rel
+    assert (hosted.out / rel).is_file() or (hosted.out / rel / "index.html").is_file(), rel
     return hosted.base + quote(rel)
 
 

@@ -16,7 +16,7 @@ from .conftest import page_url
 AXE = Path(os.environ.get("SAHIFA_AXE",
                           REPO / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
 PAGES = ["ar-home", "fr-home", "ar-article", "fr-article", "ar-tag", "fr-tag",
-         "ar-archive", "fr-archive", "zgh-home"]
+         "ar-archive", "fr-archive", "zgh-home", "not-found"]
 # Landmarks, skip links and headings: none of these may fail at any impact.
 STRUCTURE_RULES = {"landmark-one-main", "region", "bypass", "landmark-unique",
                    "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",

@@ -12,9 +12,10 @@ import pytest
 
 from ..conftest import REPO
 
-_spec = importlib.util.spec_from_file_location("weight", REPO / "bench" / "weight.py")
+_spec = importlib.util.spec_from_file_location("sahifa_bench_weight",
+                                               REPO / "bench" / "weight.py")
 weight = importlib.util.module_from_spec(_spec)
-sys.modules["weight"] = weight
+sys.modules[_spec.name] = weight  # dataclasses look their module up
 _spec.loader.exec_module(weight)
 
 
