@@ -4,10 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
-# axe-core, the accessibility engine the browser tests inject, pinned; never committed.
+# From npm, pinned, into .cache/node (never committed): axe-core, the accessibility
+# engine the browser tests inject, and vnu-jar, the current Nu Html Checker (for CSS).
 AXE_VERSION := 4.10.3
+VNU_VERSION := 26.9.27
 NODE_DIR    := .cache/node
-AXE_STAMP   := $(NODE_DIR)/.axe-core-$(AXE_VERSION)
+NODE_STAMP  := $(NODE_DIR)/.installed-axe-core-$(AXE_VERSION)-vnu-jar-$(VNU_VERSION)
 
 .PHONY: site test serve bench bench-peers clean golden messages screenshots weight
 
@@ -28,12 +30,12 @@ site: $(STAMP)
 	@echo "https://host/news/, set base_url in site.toml (or: sahifa build --base-url URL)."
 	@echo "nginx and sub-path details: README.md, Deployment."
 
-$(AXE_STAMP):
+$(NODE_STAMP):
 	npm install --prefix $(NODE_DIR) --no-save --no-package-lock --no-audit --no-fund \
-	  --loglevel=error axe-core@$(AXE_VERSION)
+	  --loglevel=error axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
 	touch $@
 
-test: $(TSTAMP) $(AXE_STAMP)
+test: $(TSTAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 serve: $(STAMP)

