@@ -1,5 +1,5 @@
-"""The demo site as readers and hosts see it: built once per session, served by a real
-nginx under a sub-path, opened in a real headless Chromium."""
+"""The demo site as readers and hosts see it: built once for this folder of tests,
+served by a real nginx under a sub-path, opened in a real headless Chromium."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def build_demo(out: Path, base_url: str | None = None) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_out(tmp_path_factory) -> Path:
     """The demo build with the shipped site.toml."""
     return build_demo(tmp_path_factory.mktemp("demo") / "site")
@@ -41,7 +41,7 @@ class Hosted:
         return self.base + rel
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def hosted(tmp_path_factory):
     """The demo built for http://127.0.0.1:PORT/news/ and served there by nginx."""
     tmp = tmp_path_factory.mktemp("hosted")
@@ -52,16 +52,16 @@ def hosted(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     b = Browser()
     yield b
     b.quit()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tab(browser):
-    """One tab for the session's page checks; each test sets its own viewport."""
+    """One tab for all the page checks; each test sets its own viewport."""
     page = browser.new_page()
     yield page
     page.close()

@@ -32,7 +32,7 @@ def nu_check(paths: list[Path]) -> tuple[int, str]:
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_checked(demo_out):
     return nu_check([demo_out])
 
