@@ -28,7 +28,7 @@ http {{
     include {mime_types};
     default_type application/octet-stream;
     charset utf-8;
-    charset_types text/html text/css text/plain text/xml application/xml application/rss+xml;
+    charset_types text/css text/plain text/xml application/xml application/rss+xml;
     access_log {tmp}/access.log;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
@@ -89,16 +89,21 @@ class Nginx:
         self.proc = subprocess.Popen(
             [binary, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(self.conf),
              "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Ready once it has bound its port and written its pid (a port taken by another
+        # program makes it retry for a few seconds, then exit).
+        pid_file = tmp / "nginx.pid"
         deadline = time.monotonic() + 15
         while True:
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
+                if pid_file.read_text().strip() == str(self.proc.pid):
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
             except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("nginx did not start: " + self.error_log())
-                time.sleep(0.05)
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("nginx did not start: " + self.error_log())
+            time.sleep(0.05)
 
     def error_log(self) -> str:
         log = self.tmp / "error.log"

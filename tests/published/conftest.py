@@ -44,10 +44,16 @@ class Hosted:
 @pytest.fixture(scope="package")
 def hosted(tmp_path_factory):
     """The demo built for http://127.0.0.1:PORT/news/ and served there by nginx."""
-    tmp = tmp_path_factory.mktemp("hosted")
-    port = free_port()
-    out = build_demo(tmp / "www" / PREFIX.strip("/"), f"http://127.0.0.1:{port}{PREFIX}")
-    server = Nginx(root=tmp / "www", prefix=PREFIX, port=port, tmp=tmp / "nginx")
+    for attempt in range(3):
+        tmp = tmp_path_factory.mktemp("hosted")
+        port = free_port()
+        out = build_demo(tmp / "www" / PREFIX.strip("/"), f"http://127.0.0.1:{port}{PREFIX}")
+        try:
+            server = Nginx(root=tmp / "www", prefix=PREFIX, port=port, tmp=tmp / "nginx")
+            break
+        except RuntimeError as exc:  # another program took the port in between: again
+            if "Address already in use" not in str(exc) or attempt == 2:
+                raise
     yield Hosted(out, server)
     server.stop()
 

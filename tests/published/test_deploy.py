@@ -253,3 +253,8 @@ def test_the_root_page_leads_to_the_default_language_under_the_sub_path(crawl):
     assert f'content="0; url={PREFIX}ar/"'.encode() in body
     assert crawl.responses[f"{PREFIX}ar/"][0] == 200
 
+
+
+def test_nginx_accepted_the_configuration_without_a_warning(crawl, hosted):
+    log = hosted.server.error_log()
+    assert "[warn]" not in log and "[emerg]" not in log, log
