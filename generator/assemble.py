@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from types import MappingProxyType
 from typing import Iterable
 
 from .config import SiteConfig
 from .errors import Diagnostics
-from .model import Article, Reuse, Site
+from .model import Article, FrozenDict, Reuse, Site
 from .urls import article_path
 
 
@@ -89,6 +88,6 @@ def assemble(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics
                for code in config.language_codes}
     return Site(
         articles=newest_first,
-        by_lang=MappingProxyType(by_lang),
-        translations=MappingProxyType(link_translations(placed, config, diags)),
+        by_lang=FrozenDict(by_lang),
+        translations=FrozenDict(link_translations(placed, config, diags)),
     )

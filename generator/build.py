@@ -26,9 +26,11 @@ from . import feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
-from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
+from .errors import (NOTE, BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError,
+                     display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
+from .incremental import Snapshot
 from .cache import BuildState, content_digest, stat_key
 from .model import Article, Seed, Site
 from .plan import plan
@@ -198,15 +200,18 @@ def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult
     # chasing mid-build: the cycle collector runs once, at the end.
     enabled = gc.isenabled()
     gc.disable()
+    at_exit: list = []
     try:
-        return _build(request, state)
+        return _build(request, state, at_exit)
     finally:
+        for action in at_exit:
+            action()
         request.progress.done()
         if enabled:
             gc.enable()
 
 
-def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
+def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> BuildResult:
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
 
@@ -232,11 +237,13 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     persist = state is None
     if state is None:
         state = BuildState() if request.clean else BuildState.load(cache_dir)
+        at_exit.append(lambda: state.save(cache_dir))  # whatever happens from here on
     try:
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
-        renderer = Renderer(config, urls, asset_names, previous=state.renderer)
+        renderer = Renderer(config, urls, asset_names, previous=state.renderer,
+                            cache_dir=None if request.clean else cache_dir)
         renderer.check()
         state.renderer = renderer
     except (BuildError, ConfigError) as exc:
@@ -259,15 +266,26 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
             diags.add(item)
         else:
             articles.append(item)
-            if item.inferred:
-                diags.note(item.shown, "inferred " + "; ".join(item.inferred))
-    if persist:
-        state.save(cache_dir)
+    diags.defer_notes(lambda: [
+        Diagnostic(file=display_path(a.shown), message="inferred " + "; ".join(a.inferred),
+                   severity=NOTE)
+        for a in articles if a.inferred])
     lap("read")
 
     request.progress.stage("assemble", len(articles))
-    site = assemble(articles, config, diags, now=now, drafts=request.drafts,
-                    future=request.future, reuse=state.reuse)
+    key = (scope, request.drafts, request.future, tuple(sorted(asset_names.items())))
+    snapshot = state.snapshot
+    changed = snapshot.changes(key, articles, now) if snapshot is not None else None
+    if changed is not None:  # only content changed: swap it into the previous plan
+        snapshot = snapshot.apply(articles, now, changed)
+        diags.extend(snapshot.diagnostics)
+        site = snapshot.site
+    else:
+        state.snapshot = None
+    mark = diags.mark()
+    if changed is None:
+        site = assemble(articles, config, diags, now=now, drafts=request.drafts,
+                        future=request.future, reuse=state.reuse)
     lap("assemble")
 
     failed = bool(diags.errors)
@@ -275,21 +293,32 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
     written = unchanged = 0
     try:
         request.progress.stage("plan")
-        routes, navigation = plan(site, config, asset_data, state)
+        if changed is None:
+            routes, navigation = plan(site, config, asset_data, state)
+            snapshot = Snapshot(key=key, inputs=tuple(articles), now=now,
+                                placed={a.source_path: a for a in site.articles}, site=site,
+                                diagnostics=diags.since(mark), routes=routes,
+                                navigation=navigation)
+        routes, navigation = snapshot.routes, snapshot.navigation
+        state.snapshot = snapshot
         renderer.add_globals(nav_sections=navigation)
-        fingerprints = Fingerprinter(base_digest(scope, renderer.digest,
-                                                 sorted(asset_names.items())),
-                                     per_lang=navigation,
+        fingerprint_base = base_digest(scope, renderer.digest, sorted(asset_names.items()))
+        fingerprints = Fingerprinter(fingerprint_base, per_lang=navigation,
                                      previous=state.fingerprints)
+        known = (snapshot.fingerprints if snapshot.fingerprint_base == fingerprint_base
+                 else None) or (None,) * len(routes)
         lap("plan")
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
-        publisher.open(clean=request.clean)
+        made = tuple(fp if fp is not None else fingerprints.route(route)
+                     for route, fp in zip(routes, known))
+        publisher.open(clean=request.clean, known=state.published)
         try:
             pending = []
-            for route in routes:
-                fp = fingerprints.route(route)
+            # When the live site already is this build, neither tree is touched.
+            same = publisher.shows({route.path: fp for route, fp in zip(routes, made)})
+            for route, fp in () if same else zip(routes, made):
                 if publisher.is_current(route.path, fp):
                     publisher.keep(route.path, fp)
                 elif not (publisher.in_front(route.path, fp)
@@ -299,13 +328,15 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
             request.progress.stage("publish", len(routes))
-            publisher.commit()
+            state.published = publisher.close() if same else publisher.commit()
         except BaseException:
             publisher.abort()
             raise
         written = publisher.written
         unchanged = len(routes) - written
         state.fingerprints = fingerprints.current
+        if snapshot.fingerprints != made or snapshot.fingerprint_base != fingerprint_base:
+            snapshot.fingerprints, snapshot.fingerprint_base = made, fingerprint_base
         lap("publish")
     except BuildError as exc:
         diags.extend(exc.diagnostics)

@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import Diagnostic
 from .model import Article, Reuse, Seed
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 SEEDS_FILE = "sahifa-seeds.pickle"
 MTIME_DATE = "date from the file's modification time"
 
@@ -49,6 +49,9 @@ class BuildState:
     routes: tuple = (None, {})        # (configuration digest, routes by their inputs)
     related: tuple = (None, None)
     renderer: object | None = None
+    published: dict | None = None     # the output's manifests as last written (in memory)
+    snapshot: object | None = None    # the last site and plan (incremental.Snapshot)
+    saved: tuple | None = None        # token() when last loaded or saved
     code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
@@ -73,31 +76,54 @@ class BuildState:
         return item
 
     def store(self, scope: str, entries: dict) -> None:
+        if scope == self.scope and entries == self.seeds:
+            return  # the same entries (the same objects): nothing new to save
         self.scope = scope
         self.seeds = entries
 
+    def prepare(self) -> None:
+        """Work a long-lived process does while idle so the next rebuild is quicker."""
+        if self.snapshot is not None:
+            self.snapshot.prepare()
+
     # ------------------------------------------------------------- on disk
+
+    # The parts of the state a new process can use: the seeds read, the related
+    # articles, the last site and plan with each output's fingerprint, and the
+    # output's manifests.  One pickle, so the articles the plan holds are the very
+    # objects the seed entries hold.
+    PERSISTED = ("scope", "seeds", "related", "snapshot", "published")
 
     @classmethod
     def load(cls, folder: Path) -> "BuildState":
         try:
             with open(folder / SEEDS_FILE, "rb") as fp:
-                version, scope, seeds = pickle.load(fp)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                AttributeError, ImportError):
+                version, values = pickle.load(fp)
+            if version != CACHE_VERSION:
+                return cls()
+            state = cls(**dict(zip(cls.PERSISTED, values)))
+        except Exception:  # whatever is wrong with the cache only costs time
             return cls()
-        if version != CACHE_VERSION:
-            return cls()
-        return cls(scope=scope, seeds=seeds)
+        state.saved = state.token()
+        return state
+
+    def token(self) -> tuple:
+        """What changes when the state is worth saving again."""
+        snapshot = self.snapshot
+        return (self.scope, id(self.seeds), id(self.related[1]), id(snapshot),
+                getattr(snapshot, "fingerprints", None) is not None and id(snapshot.fingerprints))
 
     def save(self, folder: Path) -> None:
-        """Write the seed entries atomically; a failure only loses speed."""
+        """Write the state atomically, when it changed; a failure only loses speed."""
+        if self.saved == self.token():
+            return
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{SEEDS_FILE}.tmp"
             with open(tmp, "wb") as fp:
-                pickle.dump((CACHE_VERSION, self.scope, self.seeds), fp,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((CACHE_VERSION, tuple(getattr(self, name) for name in self.PERSISTED)),
+                            fp, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, folder / SEEDS_FILE)
+            self.saved = self.token()
         except OSError:
             pass

@@ -99,6 +99,7 @@ class Diagnostics:
 
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
+        self._deferred: list = []   # functions giving notes, called only when shown
 
     def add(self, diagnostic: Diagnostic) -> None:
         self._items.append(diagnostic)
@@ -125,12 +126,30 @@ class Diagnostics:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self._items if d.severity == WARNING)
 
+    def mark(self) -> int:
+        return len(self._items)
+
+    def since(self, mark: int) -> tuple[Diagnostic, ...]:
+        """What was reported after mark()."""
+        return tuple(self._items[mark:])
+
+    def defer_notes(self, make) -> None:
+        """Notes made only if someone asks for them (they are many and rarely shown)."""
+        self._deferred.append(make)
+
+    def _expand(self) -> None:
+        while self._deferred:
+            self._items.extend(self._deferred.pop(0)())
+
     @property
     def notes(self) -> tuple[Diagnostic, ...]:
+        self._expand()
         return tuple(d for d in self._items if d.severity == NOTE)
 
     def lines(self, *, verbose: bool = False) -> list[str]:
         """One line per distinct diagnostic, in a stable order, repeats counted."""
+        if verbose:
+            self._expand()
         wanted = [d for d in self._items if verbose or d.severity != NOTE]
         counts = Counter(wanted)
         order = {ERROR: 0, WARNING: 1, NOTE: 2}

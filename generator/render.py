@@ -4,6 +4,7 @@ gettext from the theme's catalogs, Babel formatters as filters."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -146,6 +147,25 @@ def _template_error(exc: Exception) -> SahifaError:
     return SahifaError(message, file="templates")
 
 
+class BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the cache folder, keyed by their source: a new
+    process loads them instead of compiling again.  Failing to read or write it
+    only costs time."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 class Renderer:
     """One Jinja environment per language over one snapshot of the templates.
 
@@ -155,8 +175,9 @@ class Renderer:
     """
 
     def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str],
-                 previous: "Renderer | None" = None) -> None:
+                 previous: "Renderer | None" = None, cache_dir: Path | None = None) -> None:
         self.config = config
+        self.bytecode = BytecodeCache(str(cache_dir / "templates")) if cache_dir else None
         loader = TemplateSnapshot(template_folders(config))
         catalogs = {lang.code: read_catalog(config.theme_dir, lang) for lang in config.languages}
         h = hashlib.blake2b(digest_size=16)
@@ -177,7 +198,8 @@ class Renderer:
                      translations) -> Environment:
         env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True,
-                          lstrip_blocks=True, auto_reload=False)
+                          lstrip_blocks=True, auto_reload=False,
+                          bytecode_cache=self.bytecode)
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(lang, self.config.tz)
         config = self.config

@@ -77,11 +77,11 @@ class Rebuilder:
         self.log(result.summary())
         return result.written > 0 or self.state.snapshot() != before
 
-    @staticmethod
-    def tidy() -> None:
-        """After browsers are told: what the state keeps lives until the next build,
-        so leave it out of the cycle collector's rounds, which would walk it again
-        and again."""
+    def tidy(self) -> None:
+        """After browsers are told: prepare the next rebuild, then, since what the state
+        keeps lives until the next build, leave it out of the cycle collector's rounds,
+        which would walk it again and again."""
+        self.build_state.prepare()
         gc.collect()
         gc.freeze()
 
@@ -322,6 +322,7 @@ def serve(args: argparse.Namespace) -> int:
     state = PreviewState()
     rebuild = Rebuilder(request, state)
     rebuild()
+    rebuild.tidy()
 
     class ExternalWatcher(LRWatcher):
         """Changes come from our own watcher thread, not livereload's polling."""

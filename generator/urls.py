@@ -8,11 +8,13 @@ path; feeds and sitemaps carry them absolute.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from .slugs import is_safe_slug
 
 
+@lru_cache(maxsize=1 << 16)
 def article_path(lang: str, date: datetime, slug: str) -> str:
     if not is_safe_slug(slug):
         raise ValueError(f"unsafe slug {slug!r}")

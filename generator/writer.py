@@ -42,7 +42,20 @@ def check_relpath(rel: str) -> str:
     return rel
 
 
-def read_manifest(folder: Path) -> dict[str, str] | None:
+def _signature(path: Path) -> tuple | None:
+    """What identifies one version of a manifest file on disk."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def read_manifest(folder: Path, known: tuple | None = None) -> dict[str, str] | None:
+    """A tree's manifest; `known` is (signature, files) remembered from an earlier
+    build, used as it is while the file on disk is that very version."""
+    if known is not None and known[0] is not None and known[0] == _signature(folder / MANIFEST):
+        return known[1]
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -171,20 +184,49 @@ class Publisher:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def open(self, clean: bool = False) -> None:
-        """Start a build; `clean` renders and writes every file again."""
+    def open(self, clean: bool = False, known: dict | None = None) -> None:
+        """Start a build; `clean` renders and writes every file again.  `known` is what
+        commit() returned last time (manifests already read), in a long-lived process."""
         self._lock()
         self.recover()
-        self.front_files = {} if clean else (read_manifest(self.out) or {})
+        known = known or {}
+        front = None if clean else read_manifest(self.out, known.get("front"))
+        self.front_files = front or {}
+        self._front_read = (_signature(self.out / MANIFEST), front) if front else (None, None)
+        self._clean = clean
+        self._known_back = known.get("back")
+        self._back_read: tuple | None = None   # read when first needed
+        self._back_marked = True
+
+    def _open_back(self) -> None:
+        if self._back_read is not None:
+            return
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
         self.back.mkdir(parents=True, exist_ok=True)
-        self.back_files = None if clean else read_manifest(self.back)
-        # From here on the back tree changes: its manifest no longer describes it.
-        (self.back / MANIFEST).unlink(missing_ok=True)
+        self.back_files = None if self._clean else read_manifest(self.back, self._known_back)
+        self._back_read = ((_signature(self.back / MANIFEST), self.back_files)
+                           if self.back_files is not None else (None, None))
+
+    def shows(self, outputs: dict[str, str]) -> bool:
+        """The live site is exactly these outputs (path → fingerprint): nothing to do."""
+        return self._front_read[1] is not None and self.front_files == outputs
+
+    def close(self) -> dict:
+        """End a build that changed nothing."""
+        self._unlock()
+        return {"front": self._front_read, "back": self._back_read or self._known_back}
+
+    def _changing_back(self) -> None:
+        """Before the back tree's first change: its manifest no longer describes it."""
+        self._open_back()
+        if self._back_marked:
+            (self.back / MANIFEST).unlink(missing_ok=True)
+            self._back_marked = False
 
     def is_current(self, rel: str, fingerprint: str) -> bool:
         """The back tree already holds this output (nothing to do)."""
+        self._open_back()
         return self.back_files is not None and self.back_files.get(rel) == fingerprint
 
     def in_front(self, rel: str, fingerprint: str) -> bool:
@@ -198,6 +240,7 @@ class Publisher:
         """Reuse the front tree's file for an unchanged output (a hard link, so it keeps
         its inode and modification time); False if it is gone."""
         check_relpath(rel)
+        self._changing_back()
         source = os.path.join(self.out, rel)
         target = os.path.join(self.back, rel)
         try:
@@ -218,6 +261,7 @@ class Publisher:
         """Record that this build writes `rel` (written by write(), or by write_file()
         in a worker process)."""
         check_relpath(rel)
+        self._changing_back()
         if rel in self.files:
             raise BuildError([Diagnostic(file=rel, message="written twice in one build")])
         self.files[rel] = fingerprint
@@ -231,10 +275,13 @@ class Publisher:
         """Remove from the back tree every file this build does not produce."""
         if self.back_files is not None:
             stale = [rel for rel in self.back_files if rel not in self.files]
+            if stale:
+                self._changing_back()
             for rel in stale:
                 (self.back / rel).unlink(missing_ok=True)
             dirs = {str(PurePosixPath(rel).parent) for rel in stale}
         else:
+            self._changing_back()
             dirs = set()
             for root, _dirs, names in os.walk(self.back):
                 for name in names:
@@ -251,22 +298,28 @@ class Publisher:
                     break
                 folder = folder.parent
 
-    def commit(self) -> None:
+    def commit(self) -> dict:
+        """Swap the back tree in.  Returns the manifests as they now are on disk, for
+        the next open() in the same process."""
+        self._open_back()
         self._sweep()
-        manifest = {"version": MANIFEST_VERSION,
-                    "files": dict(sorted(self.files.items()))}
+        files = dict(sorted(self.files.items()))
+        manifest = {"version": MANIFEST_VERSION, "files": files}
         (self.back / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False,
                                                      separators=(",", ":")) + "\n",
                                           encoding="utf-8")
+        old_front = self._front_read
         try:
             if not self.out.exists():
                 os.rename(self.back, self.out)
+                old_front = (None, None)
             elif not _exchange(self.back, self.out):
                 os.rename(self.out, self.aside)
                 os.rename(self.back, self.out)
                 os.rename(self.aside, self.back)
         finally:
             self._unlock()
+        return {"front": (_signature(self.out / MANIFEST), files), "back": old_front}
 
     def abort(self) -> None:
         """A failed build: the front is untouched; the back tree is left unmarked

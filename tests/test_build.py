@@ -344,15 +344,25 @@ def test_interrupted_swap_is_recovered_by_the_next_build(site):
     writer.Publisher(site.out).recover()
     assert site.files() == before
     # as if killed while the back tree was half updated: its manifest is gone, junk is left
+    site.write("b.md", ar_seed().replace("2025", "2024"))
     site.build()
+    (site.seeds / "b.md").unlink()
+    site.build()
+    assert site.files() == before
     back = site.root / ".site.sahifa-back"
     (back / ".sahifa").unlink()
     (back / "ar" / "junk.html").write_text("half")
     (back / "index.html").unlink()  # files are replaced, never written in place
     (back / "index.html").write_text("stale")
+    assert site.build().status == 0  # nothing changed: the live site is left alone
+    assert site.files() == before
+    site.write("c.md", ar_seed().replace("2025", "2023"))
+    assert site.build().status == 0  # the back tree is used again, and repaired
+    assert not (site.out / "ar" / "junk.html").exists()
+    assert b"stale" not in (site.out / "index.html").read_bytes()
+    (site.seeds / "c.md").unlink()
     assert site.build().status == 0
     assert site.files() == before
-    assert not (site.out / "ar" / "junk.html").exists()
 
 
 def test_refuses_an_output_folder_that_holds_the_seeds(site):
@@ -414,7 +424,9 @@ def test_a_tampered_manifest_cannot_delete_outside_the_output(site):
     import json
     site.write("a.md", ar_seed())
     site.build()
-    site.build()
+    site.write("b.md", ar_seed().replace("2025", "2024"))
+    site.build()  # the back tree now holds the first build, with its manifest
+    (site.seeds / "b.md").unlink()
     victim = site.root / "victim.txt"
     victim.write_text("keep")
     back = site.root / ".site.sahifa-back"

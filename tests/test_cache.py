@@ -154,3 +154,68 @@ def test_incremental_builds_match_cold_builds_byte_for_byte(site, tmp_path):
                 for p in sorted(cold.rglob("*")) if p.is_file()}
         got.pop(".sahifa"), want.pop(".sahifa")
         assert got == want, f"step {number}"
+
+
+def test_content_edits_take_the_quick_path_and_match_cold_builds(site, tmp_path, monkeypatch):
+    """An edit that keeps an article's place (title, summary, body, image, author)
+    swaps it into the previous plan instead of planning again; the files are the
+    same as a build from nothing, including the pages that only show the article
+    (listings, feeds, related articles, translations, neighbours)."""
+    from generator.build import BuildRequest, build
+    from generator.cache import BuildState
+    from .conftest import NOW
+
+    plans = {"n": 0}
+    real_plan = build_mod.plan
+
+    def counting_plan(*args, **kwargs):
+        plans["n"] += 1
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "plan", counting_plan)
+
+    def seed(name, title, date, tags, body, extra=""):
+        site.write(name, f"---\ntitle: {title}\nslug: {name[:-3]}\nlang: en\ndate: {date}\n"
+                         f"tags: [{tags}]\n{extra}---\n{body}\n")
+
+    for i in range(7):
+        seed(f"s{i}.md", f"Item {i}", f"2025-05-0{i + 1}", "t0, t1" if i % 2 else "t0",
+             f"Body {i}.", "translation_key: k1\n" if i == 3 else "")
+    site.write("ar.md", "---\ntitle: خبر\nslug: ar\ndate: 2025-05-04\ntranslation_key: k1\n---\n"
+                        "نص.\n")
+    site.write("draft.md", "---\ntitle: Draft\nslug: draft\nlang: en\ndate: 2025-05-05\ndraft: true\n---\nX.\n")
+    state = BuildState()
+    site.build(state=state)
+    content_steps = [
+        lambda: seed("s3.md", "A <new> title & more", "2025-05-04", "t0, t1", "Body 3.",
+                     "translation_key: k1\n"),
+        lambda: seed("s4.md", "Item 4", "2025-05-05", "t0", "A whole new body.\n\nTwo paragraphs."),
+        lambda: seed("s5.md", "Item 5", "2025-05-06", "t0, t1", "Body 5.",
+                     "summary: Hand-written summary\nauthor: Someone\nimage: /img/x.jpg\n"),
+        lambda: site.write("ar.md", "---\ntitle: خبر جديد\nslug: ar\ndate: 2025-05-04\n"
+                                    "translation_key: k1\n---\nنص آخر.\n"),
+        lambda: seed("s6.md", "Item 6 retitled", "2025-05-07", "t0", "Body 6."),
+        lambda: site.write("draft.md", "---\ntitle: Draft 2\nslug: draft\nlang: en\ndate: 2025-05-05\n"
+                                       "draft: true\n---\nY.\n"),
+        lambda: (seed("s1.md", "One", "2025-05-02", "t0, t1", "B1."),
+                 seed("s2.md", "Two", "2025-05-03", "t0", "B2.")),
+    ]
+    structure_steps = [
+        lambda: seed("s6.md", "Item 6", "2025-04-01", "t0", "Body 6."),  # a new date
+        lambda: seed("s0.md", "Item 0", "2025-05-01", "t2", "Body 0."),  # a new tag
+    ]
+    for number, (step, quick) in enumerate([(s, True) for s in content_steps]
+                                           + [(s, False) for s in structure_steps]):
+        step()
+        before = plans["n"]
+        site.build(state=state)
+        assert (plans["n"] == before) is quick, f"step {number}"
+        cold = tmp_path / f"cold{number}"
+        build(BuildRequest(source=site.seeds, config=site.config, out=cold, now=NOW, jobs=1,
+                           cache_dir=tmp_path / f"cache{number}"))
+        got = site.files()
+        want = {p.relative_to(cold).as_posix(): p.read_bytes()
+                for p in sorted(cold.rglob("*")) if p.is_file()}
+        got.pop(".sahifa"), want.pop(".sahifa")
+        assert got == want, f"step {number}"
+    assert "A &lt;new&gt; title &amp; more" in site.page("en/2025/05/02/s1/")

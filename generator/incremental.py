@@ -1,0 +1,165 @@
+"""Rebuilds driven by what changed: an edit that leaves an article's place in the
+site alone touches only the outputs that show it.
+
+Assembling and planning look at an article's structure only (language, dates,
+tags, section, slug, translation key, draft state…), never at its content
+(title, summary, body…).  So when every changed seed keeps its structure, the
+new site is the previous one with those articles swapped, and the new routes are
+the previous ones with the swap made in the few contexts that hold them; every
+other route stays the very same object, and its fingerprint is found at once.
+Anything else (a new or deleted seed, a moved date, a new tag, an article that
+became current) goes through the full assemble and plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from .model import Article, FrozenDict, Page, Route, Site
+
+# What pages show but assembling and planning never read.
+CONTENT_FIELDS = ("title", "summary", "body", "words", "author", "source", "image", "extra",
+                  "inferred", "fmt")
+STRUCTURE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
+                         if f.name not in CONTENT_FIELDS)
+_LEAVES = (str, int, float, bool, bytes, datetime, type(None))
+
+
+def same_structure(a: Article, b: Article) -> bool:
+    return all(getattr(a, name) == getattr(b, name) for name in STRUCTURE_FIELDS)
+
+
+def articles_in(value: Any, out: set) -> None:
+    """Every Article a route context holds, however deep."""
+    if isinstance(value, _LEAVES):
+        return
+    if type(value) is Article:
+        out.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            articles_in(item, out)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            articles_in(item, out)
+    elif type(value) is Page:
+        out.update(value.items)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            articles_in(getattr(value, f.name), out)
+
+
+def swap(value: Any, mapping: dict) -> Any:
+    """`value` with every Article in `mapping` replaced; untouched parts stay the
+    same objects."""
+    if isinstance(value, _LEAVES):
+        return value
+    if type(value) is Article:
+        return mapping.get(value, value)
+    if isinstance(value, FrozenDict):
+        items = {k: swap(v, mapping) for k, v in value.items()}
+        same = all(items[k] is v for k, v in value.items())
+        return value if same else FrozenDict(items)
+    if isinstance(value, (tuple, list)):
+        items = [swap(v, mapping) for v in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        return type(value)(items)
+    if dataclasses.is_dataclass(value):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = swap(old, mapping)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What the last full or quick rebuild produced, to be swapped into."""
+
+    key: tuple                           # configuration, flags and assets it was made with
+    inputs: tuple[Article, ...]          # read articles, in seed order
+    now: datetime
+    placed: dict[str, Article]           # source_path → the article as placed in the site
+    site: Site
+    diagnostics: tuple                   # what assembling reported
+    routes: tuple[Route, ...]
+    navigation: FrozenDict
+    index: dict | None = field(default=None)   # placed Article → positions in routes
+    # Each route's fingerprint (None: to be computed) and the base they were made under.
+    fingerprints: tuple | None = None
+    fingerprint_base: str | None = None
+
+    def prepare(self) -> None:
+        """Build the article → routes index (once; done when the preview is idle)."""
+        if self.index is None:
+            index: dict[Article, list[int]] = {}
+            for i, route in enumerate(self.routes):
+                found: set = set()
+                articles_in(route.context, found)
+                for article in found:
+                    index.setdefault(article, []).append(i)
+            self.index = index
+
+    def changes(self, key: tuple, inputs: list[Article], now: datetime
+                ) -> list[tuple[Article, Article]] | None:
+        """The (old, new) input articles when only their content changed, else None."""
+        if key != self.key or len(inputs) != len(self.inputs):
+            return None
+        changed = []
+        for old, new in zip(self.inputs, inputs):
+            if old is not new:
+                if old.source_path != new.source_path or not same_structure(old, new):
+                    return None
+                changed.append((old, new))
+        # An article whose date passed between the two builds changes the structure.
+        earlier, later = sorted((self.now, now))
+        if any(earlier < a.date <= later for a in inputs):
+            return None
+        return changed
+
+    def apply(self, inputs: list[Article], now: datetime,
+              changed: Iterable[tuple[Article, Article]]) -> "Snapshot":
+        """The snapshot with the changed articles' content swapped in."""
+        if not changed:
+            return self  # its time is older, which only makes changes() more careful
+        self.prepare()
+        mapping: dict[Article, Article] = {}
+        placed = dict(self.placed)
+        for old, new in changed:
+            before = placed.get(old.source_path)
+            if before is None:  # not published (a draft in a build): nothing shows it
+                continue
+            after = dataclasses.replace(before, **{name: getattr(new, name)
+                                                   for name in CONTENT_FIELDS})
+            placed[old.source_path] = after
+            mapping[before] = after
+        if not mapping:
+            return dataclasses.replace(self, inputs=tuple(inputs), now=now)
+        routes = list(self.routes)
+        fingerprints = list(self.fingerprints or (None,) * len(routes))
+        index = dict(self.index or {})
+        touched = sorted({i for before in mapping for i in index.get(before, ())})
+        for i in touched:
+            route = routes[i]
+            routes[i] = dataclasses.replace(route, context=swap(route.context, mapping))
+            fingerprints[i] = None
+        for before, after in mapping.items():
+            if before in index:
+                index[after] = index.pop(before)
+        site = self.site
+        site = Site(
+            articles=swap(site.articles, mapping),
+            by_lang=FrozenDict({code: swap(items, mapping)
+                                for code, items in site.by_lang.items()}),
+            translations=FrozenDict({path: swap(items, mapping)
+                                     for path, items in site.translations.items()}),
+        )
+        return dataclasses.replace(self, inputs=tuple(inputs), now=now, placed=placed,
+                                   site=site, routes=tuple(routes), index=index,
+                                   fingerprints=tuple(fingerprints))
