@@ -106,6 +106,8 @@ def test_main_column_and_navigation_follow_the_writing_direction(hosted, tab, na
         assert len(first_row) >= 2
         xs = [i[edge] for i in first_row]
         assert xs == sorted(xs, reverse=rtl), (row, xs)  # the first item is at the start
+    # the section navigation begins at the start edge of the page's column
+    assert near(m["sections"][0][edge], m["header"][edge]), m
     # a picture of it, as the reader sees it
     shot = tmp_path / f"{name}-{width}.png"
     tab.screenshot(shot, full_page=False)
