@@ -4,8 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
+# From npm, pinned, into .cache/node (never committed): axe-core, the accessibility
+# engine the browser tests inject, and vnu-jar, the current Nu Html Checker (for CSS).
+AXE_VERSION := 4.10.3
+VNU_VERSION := 26.9.27
+NODE_DIR    := .cache/node
+NODE_STAMP  := $(NODE_DIR)/.installed-axe-core-$(AXE_VERSION)-vnu-jar-$(VNU_VERSION)
 
-.PHONY: site test serve bench bench-peers clean golden messages
+.PHONY: site test serve bench bench-peers clean golden messages screenshots weight
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +25,17 @@ $(TSTAMP): $(STAMP) pyproject.toml
 
 site: $(STAMP)
 	$(PY) -m generator build
-	@echo "Site written to $(CURDIR)/site/ - copy that folder to any static host (see README, Deployment)."
+	@echo "Site written to $(CURDIR)/site/"
+	@echo "To deploy, copy that folder as it is to any static host. Under a path such as"
+	@echo "https://host/news/, set base_url in site.toml (or: sahifa build --base-url URL)."
+	@echo "nginx and sub-path details: README.md, Deployment."
 
-test: $(TSTAMP)
+$(NODE_STAMP):
+	npm install --prefix $(NODE_DIR) --no-save --no-package-lock --no-audit --no-fund \
+	  --loglevel=error axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+	touch $@
+
+test: $(TSTAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 serve: $(STAMP)
@@ -30,8 +44,14 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+weight: $(STAMP)
+	$(PY) bench/weight.py
+
 bench-peers: $(STAMP)
 	$(PY) bench/peers.py
+
+screenshots: $(TSTAMP)
+	$(PY) -m tests.screenshots
 
 golden: $(TSTAMP)
 	$(PY) -m tests.golden regenerate

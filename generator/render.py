@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .errors import SahifaError
-from . import metadata
+from . import langdetect, metadata
 from .i18n import Formatter, compile_catalog, iso, read_catalog
 from .model import Route
 from .urls import UrlBuilder
@@ -22,9 +23,67 @@ from .urls import UrlBuilder
 WORDS_PER_MINUTE = 200
 
 
-def bdi(text: str) -> Markup:
-    """Isolate a string of unknown direction (a Latin byline in an Arabic page)."""
-    return Markup("<bdi>{}</bdi>").format(text)
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036F\u064B-\u065F\u0670\u06D6-\u06ED])+")
+_JOIN = re.compile(r"[\s\-'’.&]*")
+
+
+class Parts:
+    """Language of parts on the pages of one language: text in another script than the
+    page's (a Latin byline or an acronym in an Arabic page) is declared with `lang`,
+    so that screen readers and hyphenation treat it as what it is."""
+
+    def __init__(self, lang, languages) -> None:
+        self.script = lang.script
+        self.scripts = [(other.code, other.script) for other in languages]
+
+    def lang_of(self, text: str, hint: str | None = None) -> str | None:
+        """None for text in the page's own script (or without letters); else `hint`,
+        or the configured language that its script and wording suggest."""
+        script = langdetect.dominant_script(text)
+        if script is None or script == self.script:
+            return None
+        return hint or langdetect.guess(text, self.scripts)[0]
+
+    def bdi(self, text: str, hint: str | None = None) -> Markup:
+        """Isolate a string of unknown direction (a Latin byline in an Arabic page),
+        with its language when its script is not the page's."""
+        code = self.lang_of(str(text), hint)
+        if code:
+            return Markup('<bdi lang="{}">{}</bdi>').format(code, text)
+        return Markup("<bdi>{}</bdi>").format(text)
+
+    def mark(self, text: str, hint: str | None = None) -> Markup:
+        """Plain text (an interface string) with each run of words in a foreign script
+        wrapped in `<span lang>`: «موجز <span lang="en">RSS</span>».  Markup that
+        already holds elements is returned as it is."""
+        if isinstance(text, Markup):
+            if "<" in text:
+                return text
+            text = text.unescape()
+        text = str(text)
+        out, pos = [], 0
+        words = [(m.start(), m.end(), langdetect.dominant_script(m.group()))
+                 for m in _WORD.finditer(text)]
+        i = 0
+        while i < len(words):
+            start, end, script = words[i]
+            if script is None or script == self.script:
+                i += 1
+                continue
+            j = i
+            while (j + 1 < len(words) and words[j + 1][2] == script
+                   and _JOIN.fullmatch(text, words[j][1], words[j + 1][0])):
+                j += 1
+            end = words[j][1]
+            code = self.lang_of(text[start:end], hint)
+            i = j + 1
+            if not code:
+                continue
+            out.append(Markup.escape(text[pos:start]))
+            out.append(Markup('<span lang="{}">{}</span>').format(code, text[start:end]))
+            pos = end
+        out.append(Markup.escape(text[pos:]))
+        return Markup("").join(out)
 
 
 def template_folders(config: SiteConfig) -> list[Path]:
@@ -144,6 +203,7 @@ class Renderer:
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(lang, self.config.tz)
         config = self.config
+        parts = Parts(lang, config.languages)
 
         def section_name(term) -> str:
             """A section's name in this language: the catalog's 'section' context,
@@ -162,9 +222,9 @@ class Renderer:
 
         env.filters.update(date=fmt.date, datetime=fmt.datetime, time=fmt.time,
                            period=fmt.period, number=fmt.number, iso=iso,
-                           url=urls.rel, abs_url=urls.abs)
+                           url=urls.rel, abs_url=urls.abs, foreign=parts.mark)
         env.globals.update(nav_sections={}, site=self.config, lang=lang, languages=self.config.languages,
-                           language=self.config.language, asset=asset, url=urls.rel, bdi=bdi,
+                           language=self.config.language, asset=asset, url=urls.rel, bdi=parts.bdi,
                            abs_url=urls.abs, section_name=section_name,
                            reading_minutes=reading_minutes,
                            jsonld=lambda article: metadata.news_article(article, config, urls),
