@@ -35,6 +35,16 @@ class Parts:
     def __init__(self, lang, languages) -> None:
         self.script = lang.script
         self.scripts = [(other.code, other.script) for other in languages]
+        # The same names and interface strings recur on every page: remember them.
+        self._done: dict = {}
+
+    def _remember(self, key, make) -> Markup:
+        found = self._done.get(key)
+        if found is None:
+            if len(self._done) > 8192:
+                self._done.clear()
+            found = self._done[key] = make()
+        return found
 
     def lang_of(self, text: str, hint: str | None = None) -> str | None:
         """None for text in the page's own script (or without letters); else `hint`,
@@ -47,6 +57,9 @@ class Parts:
     def bdi(self, text: str, hint: str | None = None) -> Markup:
         """Isolate a string of unknown direction (a Latin byline in an Arabic page),
         with its language when its script is not the page's."""
+        return self._remember(("bdi", type(text), text, hint), lambda: self._bdi(text, hint))
+
+    def _bdi(self, text: str, hint: str | None) -> Markup:
         code = self.lang_of(str(text), hint)
         if code:
             return Markup('<bdi lang="{}">{}</bdi>').format(code, text)
@@ -56,6 +69,9 @@ class Parts:
         """Plain text (an interface string) with each run of words in a foreign script
         wrapped in `<span lang>`: «موجز <span lang="en">RSS</span>».  Markup that
         already holds elements is returned as it is."""
+        return self._remember(("mark", type(text), text, hint), lambda: self._mark(text, hint))
+
+    def _mark(self, text: str, hint: str | None) -> Markup:
         if isinstance(text, Markup):
             if "<" in text:
                 return text
