@@ -85,11 +85,11 @@ class BodyStore:
         return self.folder / f"{PACK_PREFIX}{self.generation}.pack"
 
     def __getstate__(self):
-        return (str(self.folder), self.generation, self.index)
+        return (self.generation, self.index)  # the folder is where the cache is found
 
     def __setstate__(self, state) -> None:
-        folder, generation, index = state
-        self.__init__(Path(folder), generation, index)
+        generation, index = state
+        self.__init__(Path("."), generation, index)
 
     def valid(self) -> bool:
         """The pack is there and long enough for every entry the index names."""

@@ -141,7 +141,10 @@ class BuildState:
             state = cls(**dict(zip(cls.PERSISTED, values)))
         except Exception:  # whatever is wrong with the cache only costs time
             return None
-        if state.bodies is None or not state.bodies.valid() or state.bodies.folder != folder:
+        if state.bodies is None:
+            return None
+        state.bodies.folder = folder
+        if not state.bodies.valid():
             return None
         state.saved = state.token()
         return state

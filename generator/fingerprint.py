@@ -9,9 +9,10 @@ complete and cheap.  Articles are hashed once per build.
 
 from __future__ import annotations
 
-import dataclasses
+import copyreg
 import hashlib
-from datetime import date, datetime
+import io
+import pickle
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -45,62 +46,51 @@ def code_digest() -> str:
 class Fingerprinter:
     """Route fingerprints.  `previous` maps what the last build computed: a route
     whose context is equal (the same Article objects, equal terms and pages) under
-    the same base gets the same fingerprint without being walked again."""
+    the same base gets the same fingerprint without being walked again.
+
+    A context is hashed as its pickle, made without pickle's memo (so equal values
+    always give equal bytes, whichever objects they are) and with each Article and
+    Body replaced by its digest: C code walks it, and an article is hashed once.
+    """
 
     def __init__(self, base: str, per_lang: Mapping[str, Any] | None = None,
                  previous: dict | None = None) -> None:
         self.base = base.encode()
-        self._articles: dict[int, bytes] = {}
+        self._articles: dict[int, tuple[Article, bytes]] = {}
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=5)
+        self._pickler.fast = True  # no memo: bytes depend on values only
+        table = copyreg.dispatch_table.copy()
+        table[Article] = lambda a: (_ref, (self.article(a),))
+        table[Body] = lambda b: (_ref, (b.digest.encode(),))
+        self._pickler.dispatch_table = table
         self._lang = {code: self._hash(value) for code, value in (per_lang or {}).items()}
         self.previous = previous or {}
         self.current: dict = {}
 
+    def _bytes(self, value: Any) -> bytes:
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._pickler.dump(value)
+        return buffer.getvalue()
+
     def _hash(self, value: Any) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
-        self._feed(h, value)
-        return h.digest()
+        return hashlib.blake2b(self._bytes(value), digest_size=16).digest()
 
     def article(self, article: Article) -> bytes:
-        key = id(article)
-        found = self._articles.get(key)
-        if found is None:
-            h = hashlib.blake2b(digest_size=16)
-            for f in dataclasses.fields(article):
-                h.update(f.name.encode())
-                self._feed(h, getattr(article, f.name))
-            found = self._articles[key] = h.digest()
-        return found
-
-    def _feed(self, h, value: Any) -> None:
-        if isinstance(value, Article):
-            h.update(b"A")
-            h.update(self.article(value))
-        elif isinstance(value, str):
-            h.update(b"s%d:" % len(value))
-            h.update(value.encode("utf-8", "surrogatepass"))
-        elif value is None or isinstance(value, (bool, int, float)):
-            h.update(repr(value).encode() + b";")
-        elif isinstance(value, (datetime, date)):
-            h.update(b"d" + value.isoformat().encode() + b";")
-        elif isinstance(value, Mapping):
-            h.update(b"{%d" % len(value))
-            for key in sorted(value, key=str):
-                self._feed(h, str(key))
-                self._feed(h, value[key])
-        elif isinstance(value, (tuple, list)):
-            h.update(b"(%d" % len(value))
-            for item in value:
-                self._feed(h, item)
-        elif dataclasses.is_dataclass(value):
-            h.update(type(value).__name__.encode() + b"<")
-            for f in dataclasses.fields(value):
-                self._feed(h, getattr(value, f.name))
-        elif isinstance(value, Body):
-            h.update(b"B" + value.digest.encode())
-        elif isinstance(value, bytes):
-            h.update(b"b%d:" % len(value) + value)
-        else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
+        found = self._articles.get(id(article))
+        if found is None or found[0] is not article:
+            state = article.__getstate__()
+            # A fresh pickler: this runs while the main one is in the middle of a dump.
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=5)
+            pickler.fast = True
+            pickler.dispatch_table = self._pickler.dispatch_table
+            pickler.dump(state)
+            found = self._articles[id(article)] = (
+                article, hashlib.blake2b(buffer.getvalue(), digest_size=16).digest())
+        return found[1]
 
     def route(self, route: Route) -> str:
         if route.data is not None:
@@ -122,8 +112,13 @@ class Fingerprinter:
         if route.data is not None:
             h.update(hashlib.blake2b(route.data, digest_size=16).digest())
         else:
-            self._feed(h, route.context)
+            h.update(self._bytes(route.context))
         return h.hexdigest()
+
+
+def _ref(digest: bytes) -> bytes:
+    """What an Article or a Body stands for in a fingerprint (never unpickled)."""
+    return digest
 
 
 def base_digest(*parts: Iterable[str] | str) -> str:
