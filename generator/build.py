@@ -377,6 +377,23 @@ def _render_range(bounds: tuple[int, int]) -> int:
     return bounds[1] - bounds[0]
 
 
+def make_folders(root: Path, routes) -> None:
+    """Create the folders the outputs go in, parents first, one call each: writing
+    then opens each file at once (a page is a folder of its own, so this halves the
+    file system calls of a full build)."""
+    folders = sorted({os.path.dirname(route.path) for route in routes} - {""})
+    for folder in folders:
+        try:
+            os.mkdir(os.path.join(root, folder))
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # a parent not in the list (an unchanged page's)
+            try:
+                os.makedirs(os.path.join(root, folder), exist_ok=True)
+            except OSError:
+                pass  # a file in the way: writing the page replaces it
+
+
 def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, root: Path,
                jobs: int, progress: Silent) -> None:
     """Render and write the pages that changed, on every core when there are many.
@@ -386,6 +403,7 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     """
     global _render_job
     progress.stage("render", len(routes))
+    make_folders(root, routes)
     if jobs <= 1 or len(routes) < RENDER_THRESHOLD:
         for route in routes:
             write_file(root, route.path, _produce(route, renderer, config, urls))

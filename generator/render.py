@@ -163,6 +163,23 @@ def _template_error(exc: Exception) -> SahifaError:
     return SahifaError(message, file="templates")
 
 
+def interface_text(translations):
+    """`_()` in templates, as Jinja's new-style gettext does it (translated, then
+    formatted with its escaped arguments), with each plain string translated once:
+    a page shows a dozen of them."""
+    done: dict[str, Markup] = {}
+
+    def _(string: str, **variables) -> Markup:
+        if variables:
+            return Markup(translations.gettext(string)) % variables
+        found = done.get(string)
+        if found is None:
+            found = done[string] = Markup(translations.gettext(string)) % {}
+        return found
+
+    return _
+
+
 class BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in the cache folder, keyed by their source: a new
     process loads them instead of compiling again.  Failing to read or write it
@@ -217,6 +234,7 @@ class Renderer:
                           lstrip_blocks=True, auto_reload=False,
                           bytecode_cache=self.bytecode)
         env.install_gettext_translations(translations, newstyle=True)
+        env.globals["_"] = interface_text(translations)
         fmt = Formatter(lang, self.config.tz)
         config = self.config
         parts = Parts(lang, config.languages)
