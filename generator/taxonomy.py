@@ -7,6 +7,7 @@ tie-breakers so the same articles always give the same listings.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,33 +168,35 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[
     every pair of its tags, so an article sharing two tags is found however busy each
     tag is, and the cost stays linear in the size of the archive.
     """
-    slugs = {a.source_path: frozenset(a.tag_slugs) for a in articles}
-    lists: dict[tuple, list[Article]] = defaultdict(list)
-    for article in sorted(articles, key=lambda a: (a.date, a.source_path)):
-        own = sorted(slugs[article.source_path])
+    # Articles by position, with what ranking needs precomputed once.
+    ordered_all = sorted(articles, key=lambda a: (a.date, a.source_path))
+    tagsets = [frozenset(a.tag_slugs) for a in ordered_all]
+    stamps = [a.date.timestamp() for a in ordered_all]
+    paths = [a.source_path for a in ordered_all]
+    lists: dict[tuple, list[int]] = defaultdict(list)
+    for j, article in enumerate(ordered_all):
+        own = sorted(tagsets[j])
         for i, tag in enumerate(own):
-            lists[(article.lang, tag)].append(article)
+            lists[(article.lang, tag)].append(j)
             for other in own[i + 1:]:
-                lists[(article.lang, tag, other)].append(article)
-    stamps = {key: [a.date.timestamp() for a in items] for key, items in lists.items()}
+                lists[(article.lang, tag, other)].append(j)
+    list_stamps = {key: [stamps[j] for j in items] for key, items in lists.items()}
     out: dict[str, tuple[Article, ...]] = {}
-    for article in articles:
-        own = slugs[article.source_path]
+    for j, article in enumerate(ordered_all):
+        own = tagsets[j]
         ordered = sorted(own)
         keys = [(article.lang, t) for t in ordered]
         keys += [(article.lang, t, o) for i, t in enumerate(ordered) for o in ordered[i + 1:]]
-        when = article.date.timestamp()
-        candidates: dict[str, Article] = {}
+        when = stamps[j]
+        candidates: set[int] = set()
         for key in keys:
-            i = bisect.bisect_left(stamps[key], when)
-            for other in lists[key][max(0, i - RELATED_WINDOW): i + RELATED_WINDOW]:
-                candidates[other.source_path] = other
-        candidates.pop(article.source_path, None)
-        ranked = sorted(candidates.values(), key=lambda o: (
-            -len(own & slugs[o.source_path]), abs(o.date.timestamp() - when),
-            o.source_path))
-        if ranked:
-            out[article.source_path] = tuple(ranked[:count])
+            i = bisect.bisect_left(list_stamps[key], when)
+            candidates.update(lists[key][max(0, i - RELATED_WINDOW): i + RELATED_WINDOW])
+        candidates.discard(j)
+        if candidates:
+            best = heapq.nsmallest(count, candidates, key=lambda k: (
+                -len(own & tagsets[k]), abs(stamps[k] - when), paths[k]))
+            out[article.source_path] = tuple(ordered_all[k] for k in best)
     return FrozenDict(out)
 
 
