@@ -12,10 +12,8 @@ that did not change.  Neither is ever needed for a correct result.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,12 +27,10 @@ from .discover import discover, git_dates
 from .errors import (NOTE, BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError,
                      display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest
-from .frontmatter import normalise_text
 from .incremental import Snapshot
 from .cache import BuildState, content_digest, stat_key
 from .model import Article, Seed, Site
 from .plan import plan
-from .readers import make_readers
 from .render import Renderer
 from .resolve import resolve
 from .urls import UrlBuilder
@@ -103,6 +99,10 @@ class _Reader:
     def __init__(self, config: SiteConfig, file_dates: dict) -> None:
         self.config = config
         self.file_dates = file_dates
+        # Markdown and YAML are imported only when a seed is read.
+        from .frontmatter import normalise_text
+        from .readers import make_readers
+        self.normalise = normalise_text
         self.readers = make_readers()
 
     def __call__(self, seed: Seed, data: bytes | None = None
@@ -118,7 +118,7 @@ class _Reader:
                 except OSError as exc:
                     raise SahifaError(f"cannot read: {exc.strerror}")
             digest = content_digest(data)
-            doc = reader.read(normalise_text(data))
+            doc = reader.read(self.normalise(data))
             return resolve(seed, doc, self.config, file_dates=self.file_dates), digest
         except SahifaError as exc:
             return exc.with_file(seed.shown).diagnostic(), digest
@@ -180,6 +180,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
     else:  # workers read the files themselves: no bytes cross the pipes
         size = max(8, len(todo) // (jobs * 8))
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
+        from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                  initargs=(config.path, request.base_url, file_dates)) as pool:
             for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
@@ -413,6 +414,8 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     _render_job = (routes, renderer, config, urls, root)
     try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for count in pool.map(_render_range, bounds):

@@ -33,9 +33,10 @@ from .bodies import Body, BodyStore
 from .errors import Diagnostic
 from .model import Article, Reuse, Seed
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 SEEDS_FILE = "sahifa-seeds.pickle"
 LOCK_FILE = "sahifa.lock"
+SAVE_AFTER_CHANGES = 32  # seeds changed since the saved state before saving is worth it
 MTIME_DATE = "date from the file's modification time"
 
 
@@ -66,6 +67,8 @@ class BuildState:
     saved: tuple | None = None        # token() when last loaded or saved
     bodies: BodyStore | None = None   # where article bodies are kept (on-disk caches only)
     lock: int | None = None           # the cache folder's lock, held while building
+    loaded: tuple | None = None       # (seeds, snapshot) as read from the folder
+    loaded_scope: str = ""
     code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
@@ -106,7 +109,7 @@ class BuildState:
     # articles, the last site and plan with each output's fingerprint, and the
     # output's manifests.  One pickle, so the articles the plan holds are the very
     # objects the seed entries hold.
-    PERSISTED = ("scope", "seeds", "related", "snapshot", "published", "bodies")
+    PERSISTED = ("scope", "seeds", "related", "snapshot", "bodies")
 
     @classmethod
     def load(cls, folder: Path, clean: bool = False) -> "BuildState":
@@ -147,6 +150,8 @@ class BuildState:
         if not state.bodies.valid():
             return None
         state.saved = state.token()
+        state.loaded = (state.seeds, state.snapshot)
+        state.loaded_scope = state.scope
         return state
 
     def keep_bodies(self, articles) -> None:
@@ -163,12 +168,32 @@ class BuildState:
         return (self.scope, id(self.seeds), id(self.related[1]), id(snapshot),
                 getattr(snapshot, "fingerprints", None) is not None and id(snapshot.fingerprints))
 
+    def worth_saving(self) -> bool:
+        """Saving costs more than an edit takes to rebuild.  A few seeds edited since
+        the saved state only swap their content into the saved plan (incremental.py),
+        which the next build redoes as cheaply from the saved state, with the same
+        result: so the state is saved when the plan was made again, or when enough
+        seeds changed that redoing them would cost more than saving."""
+        if self.saved == self.token():
+            return False
+        if self.loaded is None:
+            return True
+        seeds, snapshot = self.loaded
+        if (self.snapshot is None or snapshot is None or self.snapshot.origin is not snapshot.origin
+                or self.scope != self.loaded_scope):
+            return True
+        changed = len(self.seeds.keys() ^ seeds.keys())
+        changed += sum(1 for rel, entry in self.seeds.items() if seeds.get(rel, entry) != entry)
+        return changed > SAVE_AFTER_CHANGES
+
     def save(self, folder: Path) -> None:
         """Write the state atomically, when it changed, then let go of the folder;
         a failure only loses speed."""
         try:
-            if self.lock is None or self.bodies is None or self.saved == self.token():
+            if self.lock is None or self.bodies is None or not self.worth_saving():
                 return
+            if self.snapshot is not None:
+                self.snapshot.prepare()  # its index too: a new process needs it at once
             self.bodies.retain({e[2].body.digest for e in self.seeds.values()
                                 if isinstance(e[2], Article) and isinstance(e[2].body, Body)})
             tmp = folder / f".{SEEDS_FILE}.tmp"
@@ -185,6 +210,7 @@ class BuildState:
             os.replace(tmp, folder / SEEDS_FILE)
             self.bodies.sweep()
             self.saved = self.token()
+            self.loaded, self.loaded_scope = (self.seeds, self.snapshot), self.scope
         except OSError:
             pass
         finally:

@@ -94,6 +94,8 @@ class Snapshot:
     # Each route's fingerprint (None: to be computed) and the base they were made under.
     fingerprints: tuple | None = None
     fingerprint_base: str | None = None
+    # The same object for a planned snapshot and every one swapped from it.
+    origin: object = field(default_factory=object)
 
     def prepare(self) -> None:
         """Build the article → routes index (once; done when the preview is idle)."""
