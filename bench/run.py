@@ -22,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
+from weight import measure as page_weight  # noqa: E402
 
 
 def _memory(pid: int) -> int:
@@ -91,11 +92,13 @@ def bench(n: int, runs: int) -> dict:
         results = {}
 
         def cold():
-            shutil.rmtree(work / "site", ignore_errors=True)
-            shutil.rmtree(work / ".cache", ignore_errors=True)
+            # Nothing from an earlier build: no output, no back tree, no cache.
+            for leftover in (work / "site", work / ".site.sahifa-back", work / ".cache"):
+                shutil.rmtree(leftover, ignore_errors=True)
             return run_build(work)
 
         results["cold"] = summarise([cold() for _ in range(runs)])
+        results["cold"]["page weight"] = page_weight(work / "site").lines()
         results["no change"] = summarise([run_build(work) for _ in range(runs)])
         target = paths[len(paths) // 2]
         original = target.read_text(encoding="utf-8")
@@ -233,6 +236,8 @@ def main() -> int:
         report["sizes"][str(n)] = res
         for name, r in res.items():
             print(row(str(n), name, r))
+        for line in res["cold"]["page weight"]:
+            print(f"{n:>7}  page weight: {line}")
     (HERE / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {HERE / 'results.json'}")
     return 0
