@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from . import assets as assets_mod
-from . import feeds, sitemap
+from . import feeds, search, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -56,6 +56,7 @@ class BuildRequest:
     now: datetime | None = None       # build time; defaults to the clock, once
     cache_dir: Path | None = None     # default: .cache/ beside the configuration
     clean: bool = False               # ignore the cache and the previous output
+    search_index: bool = True         # run the search indexer (the preview does not)
     progress: Silent = field(default_factory=Silent, compare=False)
 
 
@@ -298,13 +299,17 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
                     pending.append(route)
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
+            if config.search and request.search_index:
+                request.progress.stage("search")
+                search.index_site(routes, publisher)
+                lap("search")
             request.progress.stage("publish", len(routes))
             publisher.commit()
         except BaseException:
             publisher.abort()
             raise
         written = publisher.written
-        unchanged = len(routes) - written
+        unchanged = len(publisher.files) - written
         state.fingerprints = fingerprints.current
         lap("publish")
     except BuildError as exc:

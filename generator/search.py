@@ -1,0 +1,148 @@
+"""Site search: a Pagefind index of the article pages, published with the site.
+
+After the pages are rendered into the publisher's back tree, the article pages
+are hard-linked into a private staging folder and indexed there by Pagefind
+(through its Python API, which drives the binary shipped by `pagefind[bin]`).
+Pagefind splits the index by each page's `<html lang>`, so every language gets
+its own index, and the search page of a language loads only that one.
+
+The index files then go through the publisher like every other output, under
+`pagefind/`: they are swapped in atomically with the pages, and only files whose
+bytes changed are written.  When no article page changed, Pagefind is not run
+at all: the previous index is kept as it is.
+
+Pagefind writes `pagefind-entry.json` with its languages in an arbitrary order;
+it is rewritten with sorted keys so that the same pages give the same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import SahifaError
+
+FOLDER = "pagefind/"
+TIMEOUT = 300  # seconds; Pagefind indexes thousands of pages per second
+ENTRY = "pagefind-entry.json"
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("pagefind")
+    except Exception:  # not installed: reported when indexing starts
+        return "?"
+
+
+def _stage(back: Path, pages: list[str], staging: Path) -> str:
+    """Link (or copy) the pages into `staging`; the digest of their paths and bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"pagefind {_version()}\0".encode())
+    for rel in pages:
+        source = back / rel
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        h.update(rel.encode() + b"\0")
+        h.update(hashlib.blake2b(target.read_bytes(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+async def _pagefind(site: Path, out: Path) -> int:
+    from pagefind.index import PagefindIndex
+    config = {"output_path": str(out), "keep_index_url": False}
+    async with PagefindIndex(config=config) as index:
+        result = await index.add_directory(str(site), glob="**/*.html")
+        return int(result.get("page_count", 0))
+
+
+def run_pagefind(site: Path, out: Path) -> dict[str, bytes]:
+    """Index the HTML pages under `site`; the bundle's files as {relative path: bytes}."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SahifaError("search: the pagefind package is not installed "
+                          "(pip install 'pagefind[bin]'), or set search = false")
+    if get_executable() is None:
+        raise SahifaError("search: the Pagefind binary is missing "
+                          "(pip install 'pagefind[bin]'), or set search = false")
+    try:
+        asyncio.run(asyncio.wait_for(_pagefind(site, out), TIMEOUT))
+    except asyncio.TimeoutError:
+        raise SahifaError(f"search: Pagefind did not finish within {TIMEOUT} s") from None
+    except SahifaError:
+        raise
+    except Exception as exc:  # the service reports its failures as plain exceptions
+        raise SahifaError(f"search: Pagefind failed: {exc}") from None
+    files = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        rel = path.relative_to(out).as_posix()
+        data = path.read_bytes()
+        if rel == ENTRY:
+            data = canonical_entry(data)
+        files[rel] = data
+    if ENTRY not in files:
+        raise SahifaError("search: Pagefind wrote no index")
+    return files
+
+
+def canonical_entry(data: bytes) -> bytes:
+    """pagefind-entry.json with its keys in a fixed order."""
+    entry = json.loads(data)
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _content(fingerprint: str | None) -> str | None:
+    return fingerprint.rpartition(".")[2] if fingerprint else None
+
+
+def index_site(routes, publisher) -> int:
+    """Index the article pages the publisher's back tree now holds and hand the
+    index files to the publisher.  Returns how many pages Pagefind indexed (0 when
+    the previous index was kept)."""
+    pages = sorted(r.path for r in routes if r.kind == "article")
+    back, out = publisher.back, publisher.out
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.sahifa-search-",
+                                     dir=out.parent) as tmp:
+        staging = Path(tmp) / "site"
+        staging.mkdir()
+        digest = _stage(back, pages, staging)
+        previous = {rel: fp for rel, fp in publisher.front_files.items()
+                    if rel.startswith(FOLDER)}
+        if previous and all(fp.startswith(digest + ".") for fp in previous.values()):
+            # The same pages as last time: keep the previous index as it is.
+            if all(_reuse(publisher, rel, fp) for rel, fp in sorted(previous.items())):
+                return 0
+        files = run_pagefind(staging, Path(tmp) / "bundle")
+        for name, data in files.items():
+            rel = FOLDER + name
+            if rel in publisher.files:  # kept above before a link failed: same bytes
+                continue
+            content = hashlib.blake2b(data, digest_size=16).hexdigest()
+            fp = f"{digest}.{content}"
+            back_files = publisher.back_files or {}
+            if _content(back_files.get(rel)) == content:
+                publisher.keep(rel, fp)
+            elif (_content(publisher.front_files.get(rel)) == content
+                  and publisher.link_from_front(rel, fp)):
+                pass
+            else:
+                publisher.write(rel, data, fp)
+        return len(pages)
+
+
+def _reuse(publisher, rel: str, fp: str) -> bool:
+    if publisher.is_current(rel, fp):
+        publisher.keep(rel, fp)
+        return True
+    return publisher.link_from_front(rel, fp)
