@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from . import assets as assets_mod
-from . import feeds, search, sitemap
+from . import feeds, search, sitemap, tags
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -264,6 +264,8 @@ def _build(request: BuildRequest, state: BuildState | None) -> BuildResult:
                 diags.note(item.shown, "inferred " + "; ".join(item.inferred))
     if persist:
         state.save(cache_dir)
+    if config.auto_tags:
+        articles = tags.with_suggested_tags(articles, state.reuse)
     lap("read")
 
     request.progress.stage("assemble", len(articles))
