@@ -67,22 +67,21 @@ async def _pagefind(site: Path, out: Path) -> int:
 
 def run_pagefind(site: Path, out: Path) -> dict[str, bytes]:
     """Index the HTML pages under `site`; the bundle's files as {relative path: bytes}."""
+    hint = "install pagefind[bin], or set search = false"
     try:
         from pagefind.service import get_executable
     except ImportError:
-        raise SahifaError("search: the pagefind package is not installed "
-                          "(pip install 'pagefind[bin]'), or set search = false")
-    if get_executable() is None:
-        raise SahifaError("search: the Pagefind binary is missing "
-                          "(pip install 'pagefind[bin]'), or set search = false")
+        raise SahifaError(f"the pagefind package is not installed ({hint})") from None
+    binary = get_executable()
+    if binary is None or not os.access(binary, os.X_OK):
+        raise SahifaError(f"the Pagefind binary {'' if binary is None else str(binary) + ' '}"
+                          f"is missing ({hint})")
     try:
         asyncio.run(asyncio.wait_for(_pagefind(site, out), TIMEOUT))
     except asyncio.TimeoutError:
-        raise SahifaError(f"search: Pagefind did not finish within {TIMEOUT} s") from None
-    except SahifaError:
-        raise
+        raise SahifaError(f"Pagefind did not finish within {TIMEOUT} s") from None
     except Exception as exc:  # the service reports its failures as plain exceptions
-        raise SahifaError(f"search: Pagefind failed: {exc}") from None
+        raise SahifaError(f"Pagefind failed: {exc}") from None
     files = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
@@ -91,7 +90,7 @@ def run_pagefind(site: Path, out: Path) -> dict[str, bytes]:
             data = canonical_entry(data)
         files[rel] = data
     if ENTRY not in files:
-        raise SahifaError("search: Pagefind wrote no index")
+        raise SahifaError("Pagefind wrote no index")
     return files
 
 
@@ -123,7 +122,11 @@ def index_site(routes, publisher) -> int:
             # The same pages as last time: keep the previous index as it is.
             if all(_reuse(publisher, rel, fp) for rel, fp in sorted(previous.items())):
                 return 0
-        files = run_pagefind(staging, Path(tmp) / "bundle")
+        try:
+            files = run_pagefind(staging, Path(tmp) / "bundle")
+        except SahifaError as exc:
+            raise SahifaError(f"search index not built: {exc.message}; the previous site "
+                              f"is unchanged", file=out) from None
         for name, data in files.items():
             rel = FOLDER + name
             if rel in publisher.files:  # kept above before a link failed: same bytes

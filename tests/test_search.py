@@ -78,8 +78,10 @@ def search_for(page, url: str, words: str) -> list[dict]:
     page.send("Input.insertText", text=words)
     page.wait_for("document.querySelectorAll('.pagefind-ui__result-link').length > 0",
                   timeout=20)
-    return page.evaluate("""Array.from(document.querySelectorAll('.pagefind-ui__result-link'))
-        .map(a => ({href: a.getAttribute('href'), title: a.textContent.trim()}))""")
+    return page.evaluate("""Array.from(document.querySelectorAll('.pagefind-ui__result'))
+        .map(r => ({href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+                    title: r.querySelector('.pagefind-ui__result-link').textContent.trim(),
+                    excerpt: r.querySelector('.pagefind-ui__result-excerpt').textContent}))""")
 
 
 def test_typing_tamesna_on_the_arabic_search_page_finds_the_seed_article(served_demo,
@@ -91,6 +93,8 @@ def test_typing_tamesna_on_the_arabic_search_page_finds_the_seed_article(served_
         titles = [r["title"] for r in results]
         assert "الأمن المغربي يحبط مخططًا إرهابيًا في تامسنا ويوقف عناصر متطرفة" in titles
         seed = next(r for r in results if "تامسنا" in r["title"])
+        # the excerpt is article text, not the byline or the dates above it
+        assert "تامسنا" in seed["excerpt"] and "Heure du journal" not in seed["excerpt"]
         # the link carries the sub-path and leads to the published article
         assert seed["href"].startswith("/news/ar/"), seed
         target = out / unquote(seed["href"][len("/news/"):]) / "index.html"
@@ -139,7 +143,8 @@ def test_one_index_per_language_and_article_pages_stay_free_of_javascript(served
         page = path.read_text(encoding="utf-8")
         scripts = re.findall(r"<script([^>]*)>", page)
         assert scripts == [' type="application/ld+json"'], (path, scripts)
-        assert "pagefind" not in page.replace("data-pagefind-body", "")
+        assert "pagefind" not in page.replace("data-pagefind-body", "").replace(
+            "data-pagefind-ignore", "")
 
 
 def test_every_language_has_a_search_page_linked_from_the_navigation(served_demo):
@@ -263,3 +268,22 @@ def test_search_must_be_a_boolean(site):
     result = site.build(search_index=True)
     assert result.status == 2
     assert result.lines == ("site.toml:6: search: expected a boolean, got a string ('no')",)
+
+
+def test_a_failing_indexer_publishes_nothing_and_says_so_in_one_line(site, monkeypatch):
+    write_site(site)
+    assert site.build(search_index=True).status == 0
+    before = site.files()
+    site.write("a.md", ARTICLE.format(title="خبر عن الرباط", day=1, lang="ar",
+                                      body="نص جديد لن ينشر."))
+    missing = site.root / "no-pagefind-here"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(missing))
+    result = site.build(search_index=True)
+    assert result.status == 2 and not result.published
+    assert result.lines == (f"site: search index not built: the Pagefind binary {missing} "
+                            f"is missing (install pagefind[bin], or set search = false); "
+                            f"the previous site is unchanged",)
+    assert site.files() == before
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert site.build(search_index=True).status == 0
+    assert "نص جديد" in site.page("ar/2025/05/01/خبر-عن-الرباط/")
