@@ -443,9 +443,9 @@ def suggest_seeds(config, source, wanted: Sequence | None = None):
                                            file_dates=dates)
         except SahifaError as exc:
             problems.append((seed.shown, exc.with_file(seed.shown).diagnostic()))
-    if wanted is None:
-        targets = [seed for seed in seeds if seed.shown in articles
-                   and not articles[seed.shown].tags]
+    if wanted is None:  # every seed without tags, and every seed that cannot be read
+        targets = [seed for seed in seeds if seed.shown not in articles
+                   or not articles[seed.shown].tags]
     suggester = Suggester(article_doc(a) for a in articles.values())
     failed = dict(problems)
     results = []

@@ -7,10 +7,9 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import threading
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import pytest
 

@@ -176,6 +176,12 @@ def test_bad_seed_and_missing_source_are_one_line_each(site):
     result = sahifa("tags", "suggest", "seeds/missing.txt", cwd=site.root)
     assert result.returncode == 1
     assert result.stderr == "seeds/missing.txt: cannot read: No such file or directory\n"
+    # without arguments, a seed that cannot be read is reported with its line
+    site.write("b.md", "---\ntitle: [unclosed\n---\nTexte.\n")
+    result = sahifa("tags", "suggest", cwd=site.root)
+    assert result.returncode == 1
+    assert list(parse(result.stdout)) == ["seeds/a.txt"]
+    assert re.fullmatch(r"seeds/b\.md:\d+: invalid YAML front matter: .+\n", result.stderr)
     result = sahifa("tags", "suggest", "--source", "nowhere", cwd=site.root)
     assert result.returncode == 2
     assert result.stderr == "nowhere: source folder not found\n"
