@@ -40,21 +40,25 @@ def _version() -> str:
         return "?"
 
 
-def _stage(back: Path, pages: list[str], staging: Path) -> str:
-    """Link (or copy) the pages into `staging`; the digest of their paths and bytes."""
+def _digest(back: Path, pages: list[str]) -> str:
+    """The digest of what would be indexed: the pages' paths and bytes."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"pagefind {_version()}\0".encode())
     for rel in pages:
-        source = back / rel
+        with open(back / rel, "rb") as fp:
+            h.update(rel.encode() + b"\0" + hashlib.blake2b(fp.read(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+def _stage(back: Path, pages: list[str], staging: Path) -> None:
+    """Link (or copy) the pages into `staging`, where Pagefind sees nothing else."""
+    for rel in pages:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(source, target)
+            os.link(back / rel, target)
         except OSError:
-            shutil.copyfile(source, target)
-        h.update(rel.encode() + b"\0")
-        h.update(hashlib.blake2b(target.read_bytes(), digest_size=16).digest())
-    return h.hexdigest()
+            shutil.copyfile(back / rel, target)
 
 
 async def _pagefind(site: Path, out: Path) -> int:
@@ -111,17 +115,17 @@ def index_site(routes, publisher) -> int:
     the previous index was kept)."""
     pages = sorted(r.path for r in routes if r.kind == "article")
     back, out = publisher.back, publisher.out
+    digest = _digest(back, pages)
+    previous = {rel: fp for rel, fp in publisher.front_files.items() if rel.startswith(FOLDER)}
+    if previous and all(fp.startswith(digest + ".") for fp in previous.values()):
+        # The same pages as last time: keep the previous index as it is.
+        if all(_reuse(publisher, rel, fp) for rel, fp in sorted(previous.items())):
+            return 0
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.sahifa-search-",
                                      dir=out.parent) as tmp:
         staging = Path(tmp) / "site"
         staging.mkdir()
-        digest = _stage(back, pages, staging)
-        previous = {rel: fp for rel, fp in publisher.front_files.items()
-                    if rel.startswith(FOLDER)}
-        if previous and all(fp.startswith(digest + ".") for fp in previous.values()):
-            # The same pages as last time: keep the previous index as it is.
-            if all(_reuse(publisher, rel, fp) for rel, fp in sorted(previous.items())):
-                return 0
+        _stage(back, pages, staging)
         try:
             files = run_pagefind(staging, Path(tmp) / "bundle")
         except SahifaError as exc:
