@@ -16,8 +16,10 @@ A group scores by its count in the article (title words count three times) times
 its rarity in the corpus of the same language (inverse document frequency), and
 names of places and organisations are preferred: a capitalised word or run of
 words inside a sentence, a word after a word such as مدينة or إقليم, or a word
-in quotation marks.  A suggestion is shown as the article spells it: its most
-frequent form, without diacritics or a glued conjunction.
+in quotation marks.  In Arabic and Tifinagh, which mark no name with a capital,
+two words found together in most of their uses (الأجهزة الأمنية) compete as one
+term with either word alone.  A suggestion is shown as the article spells it: its
+most frequent form, without diacritics or a glued conjunction.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Iterable, Sequence
 MAX_TAGS = 5
 TITLE_WEIGHT = 3
 NAME_BOOST = 3.0
+COMPOUND_BONUS = 1.5  # two words that make one term, over either word alone
 COMMON_SHARE = 0.6    # a word in more than this share of a language's articles…
 COMMON_MIN_DOCS = 5   # …once the language has this many, counts as a stop word
 
@@ -108,6 +111,21 @@ def _is_arabic(word: str) -> bool:
 
 def _is_tifinagh(word: str) -> bool:
     return any("\u2d30" <= c <= "\u2d7f" for c in word)
+
+
+def _caseless(word: str) -> bool:
+    """Arabic or Tifinagh: scripts where no capital marks a name."""
+    return _is_arabic(word) or _is_tifinagh(word)
+
+
+def _arabic_pair(first: str, second: str) -> bool:
+    """Two Arabic words that can make one term: noun and adjective (الأجهزة الأمنية),
+    a name (سوس ماسة) or a construct (مكافحة الإرهاب); not a definite word followed
+    by an indefinite one, nor a word with a preposition glued on (لتنفيذ عمليات)."""
+    first_definite, second_definite = first.startswith("ال"), second.startswith("ال")
+    if first_definite and not second_definite:
+        return False
+    return not any(word[0] in "لب" and not word.startswith("ال") for word in (first, second))
 
 
 def _free_state(word: str) -> bool:
@@ -319,18 +337,25 @@ class Suggester:
         # Runs of capitalised words inside a sentence are names of several words
         # (Souss Massa, Banque Populaire): they replace their members.
         phrases = self._phrases(toks, kept, keys, scores)
-        inside = {key for _, _, _, keys in phrases for key in keys}
-        candidates = [(score, start, shown) for shown, score, start, _ in phrases]
-        candidates += [(score, first[key], self._most_used(forms[key], toks, keys, key, lang))
+        inside = {key for phrase in phrases for key in phrase[3]}
+        candidates = [(score, start, shown, members)
+                      for shown, score, start, members in phrases]
+        candidates += [(score, first[key], self._most_used(forms[key], toks, keys, key, lang),
+                        (key,))
                        for key, score in scores.items() if key not in inside]
+        # In scripts without capitals, two words that keep company (الأجهزة الأمنية,
+        # كرة القدم) compete with their members: whichever scores best is chosen.
+        candidates += self._compounds(lang, toks, kept, keys, scores)
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
         chosen: list[str] = []
         seen: set[str] = set()
-        for _score, _start, shown in candidates:
+        used: set[str] = set()
+        for _score, _start, shown, members in candidates:
             folded = fold(shown, lang)
-            if folded in seen:
+            if folded in seen or used.intersection(members):
                 continue
             seen.add(folded)
+            used.update(members)
             chosen.append(shown)
             if len(chosen) == limit:
                 break
@@ -345,6 +370,41 @@ class Suggester:
                 order.setdefault(self.shown(t, lang), t.start)
         return min(forms, key=lambda f: (-forms[f], _is_tifinagh(f) and not _free_state(f),
                                          order.get(f, 0), f))
+
+    def _compounds(self, lang: str, toks: Sequence[Token], kept: Sequence[bool], keys: Sequence[str],
+                   scores: dict) -> list[tuple]:
+        """Pairs of adjacent kept Arabic or Tifinagh words, one space apart, found at
+        least twice: (score, first position, spelling, member keys)."""
+        pairs: Counter = Counter()
+        seen: Counter = Counter()  # occurrences of each key
+        spellings: dict[tuple, Counter] = defaultdict(Counter)
+        first: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            seen[key] += 1
+        for i in range(len(toks) - 1):
+            a, b = toks[i], toks[i + 1]
+            if (not (kept[i] and kept[i + 1]) or keys[i] == keys[i + 1]
+                    or not (_caseless(a.text) and _caseless(b.text))
+                    or b.start - a.start - len(a.text) != 1):
+                continue
+            first_word, second_word = self.shown(a, lang), self.shown(b, lang)
+            if _is_arabic(first_word) and not _arabic_pair(first_word, second_word):
+                continue
+            pair = (keys[i], keys[i + 1])
+            pairs[pair] += 1
+            spellings[pair][f"{first_word} {second_word}"] += 1
+            first.setdefault(pair, a.start)
+        out = []
+        for pair, count in pairs.items():
+            # found twice at least, and for most uses of the rarer word
+            if count < 2 or count * 2 < min(seen[k] for k in pair):
+                continue
+            rarity = sum(self.idf(lang, k) for k in pair) / len(pair)
+            score = (1 + math.log(count)) * rarity * COMPOUND_BONUS
+            forms = spellings[pair]
+            shown = min(forms, key=lambda f: (-forms[f], f))
+            out.append((score, first[pair], ARABIC_MARKS.sub("", shown), pair))
+        return out
 
     @staticmethod
     def _phrases(toks: Sequence[Token], kept: Sequence[bool], keys: Sequence[str],

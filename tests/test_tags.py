@@ -220,3 +220,17 @@ def test_auto_tags_must_be_a_boolean(site):
     result = site.build()
     assert result.status == 2
     assert result.lines == ("site.toml:6: auto_tags: expected a boolean, got an integer (1)",)
+
+
+def test_two_arabic_words_that_keep_company_make_one_tag():
+    doc = Doc(ident="a", lang="ar", title="الأجهزة الأمنية توقف شبكة في الدار البيضاء",
+              body="أوقفت الأجهزة الأمنية شبكة للتهريب في الدار البيضاء. وقالت الأجهزة "
+                   "الأمنية إن الشبكة كانت تنشط في الدار البيضاء منذ سنوات، وإنها كانت "
+                   "تستعد لتنفيذ عمليات جديدة. وتواصل الأجهزة الأمنية التحقيق لتنفيذ "
+                   "عمليات التوقيف.")
+    other = Doc(ident="b", lang="ar", title="خبر آخر", body="الطقس معتدل في الرباط اليوم.")
+    tags = Suggester([doc, other]).suggest(doc)
+    assert "الأجهزة الأمنية" in tags and "الدار البيضاء" in tags
+    # the members of a chosen term are not suggested again, nor a preposition-led pair
+    assert "الأمنية" not in tags and "البيضاء" not in tags
+    assert "لتنفيذ عمليات" not in tags and "تنفيذ عمليات" not in tags
