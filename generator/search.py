@@ -13,6 +13,13 @@ at all: the previous index is kept as it is.
 
 Pagefind writes `pagefind-entry.json` with its languages in an arbitrary order;
 it is rewritten with sorted keys so that the same pages give the same bytes.
+
+Why a staging folder and files written there: the Python API's client reads one
+answer from the Pagefind service per 100 ms, so one `add_html_file` call per page
+would cost a tenth of a second per page, while one `add_directory` call costs the
+same for any number of pages; and `get_files` returns the whole bundle in one
+message, which stalls once it outgrows the 2 MiB pipe buffer the client reads
+with, while `write_files` has no such limit.
 """
 
 from __future__ import annotations

@@ -286,3 +286,18 @@ def test_a_failing_indexer_publishes_nothing_and_says_so_in_one_line(site, monke
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert site.build(search_index=True).status == 0
     assert "نص جديد" in site.page("ar/2025/05/01/خبر-عن-الرباط/")
+
+
+def test_the_preview_server_serves_search_pages_but_runs_no_indexer(site):
+    from .test_serve import Preview
+    write_site(site)
+    preview = Preview(site)
+    try:
+        preview.wait_page("/ar/search/", "search-unavailable")
+        status, body, _ = preview.get("/ar/search/")
+        assert status == 200 and '<html lang="ar" dir="rtl">' in body
+        assert preview.get("/pagefind/pagefind-entry.json")[0] == 404
+        assert not any(line.startswith("search") for line in preview.log)
+    finally:
+        preview.stop()
+    assert not list(site.root.rglob("pagefind-entry.json"))
