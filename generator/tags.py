@@ -96,6 +96,7 @@ def _drop_tanween_alif(word: str) -> str:
     return TANWEEN_ALIF.sub("", word) if len(word) > 3 else word
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str, lang: str) -> str:
     """A word as compared: Arabic normalised, Latin case- and accent-folded."""
     word = ARABIC_MARKS.sub("", _drop_tanween_alif(unicodedata.normalize("NFC", word)))
@@ -133,6 +134,7 @@ def _free_state(word: str) -> bool:
     return word.startswith(("ⴰ", "ⵜⴰ", "ⵉ", "ⵜⵉ"))
 
 
+@lru_cache(maxsize=1 << 16)
 def shown_form(word: str) -> str:
     """A word as a tag shows it: the article's spelling, without diacritics, tatweel or
     a conjunction or preposition glued to the article (بالإرهاب → الإرهاب)."""
@@ -142,6 +144,7 @@ def shown_form(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(folded: str, lang: str) -> str:
     """The key that groups the forms of one word."""
     if _is_arabic(folded):
@@ -169,14 +172,14 @@ def stem(folded: str, lang: str) -> str:
 @lru_cache(maxsize=None)
 def stop_words(lang: str) -> frozenset[str]:
     """The folded stop words of a language (empty for a language without a list)."""
-    if lang in TIFINAGH_LANGUAGES:
+    if lang.split("-")[0] in TIFINAGH_LANGUAGES:
         return TAMAZIGHT_STOP_WORDS
     try:
         from stop_words import StopWordError, get_stop_words
     except ImportError:  # pragma: no cover - a declared dependency
         return frozenset()
     try:
-        words = get_stop_words(lang)
+        words = get_stop_words(lang.split("-")[0])
     except StopWordError:
         return frozenset()
     if lang == "ar":
@@ -445,6 +448,8 @@ def with_suggested_tags(articles: Sequence, reuse) -> list:
     `reuse` (the build's Reuse) keeps an article the same object while its
     suggestions stay the same."""
     from .slugs import tag_slug
+    if all(article.tags for article in articles):
+        return list(articles)
     docs = {a.source_path: article_doc(a) for a in articles}
     suggester = Suggester(docs.values())
     out = []
