@@ -93,6 +93,7 @@ base_url = "https://bench.example/"
 default_language = "ar"
 timezone = "Africa/Casablanca"
 paginate = 10
+search = false  # the peers index nothing
 
 [languages.ar]
 locale = "ar_MA"

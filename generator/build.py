@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from . import assets as assets_mod
-from . import bodies, feeds, sitemap
+from . import bodies, feeds, search, sitemap, tags
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -54,6 +54,7 @@ class BuildRequest:
     now: datetime | None = None       # build time; defaults to the clock, once
     cache_dir: Path | None = None     # default: .cache/ beside the configuration
     clean: bool = False               # ignore the cache and the previous output
+    search_index: bool = True         # run the search indexer (the preview does not)
     progress: Silent = field(default_factory=Silent, compare=False)
 
 
@@ -285,6 +286,8 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                    severity=NOTE)
         for a in articles if a.inferred])
     state.keep_bodies(articles)
+    if config.auto_tags:
+        articles = tags.with_suggested_tags(articles, state.reuse)
     lap("read")
 
     request.progress.stage("assemble", len(articles))
@@ -331,8 +334,13 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         publisher.open(clean=request.clean, known=state.published)
         try:
             pending = []
+            outputs = {route.path: fp for route, fp in zip(routes, made)}
+            searching = config.search and request.search_index
+            if searching:
+                pages = search.article_pages(routes, made)
+                outputs.update(search.unchanged(pages, publisher.front_files))
             # When the live site already is this build, neither tree is touched.
-            same = publisher.shows({route.path: fp for route, fp in zip(routes, made)})
+            same = publisher.shows(outputs)
             for route, fp in () if same else zip(routes, made):
                 if publisher.is_current(route.path, fp):
                     publisher.keep(route.path, fp)
@@ -342,13 +350,17 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                     pending.append(route)
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
+            if searching and not same:
+                request.progress.stage("search")
+                search.index_site(pages, publisher)
+                lap("search")
             request.progress.stage("publish", len(routes))
             state.published = publisher.close() if same else publisher.commit()
         except BaseException:
             publisher.abort()
             raise
         written = publisher.written
-        unchanged = len(routes) - written
+        unchanged = (len(outputs) if same else len(publisher.files)) - written
         state.fingerprints = fingerprints.current
         if snapshot.fingerprints != made or snapshot.fingerprint_base != fingerprint_base:
             snapshot.fingerprints, snapshot.fingerprint_base = made, fingerprint_base

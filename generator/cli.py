@@ -58,6 +58,17 @@ def parser() -> argparse.ArgumentParser:
                    help="folder of seeds (default: seeds/)")
     n.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
                    help="site configuration (default: site.toml)")
+
+    t = sub.add_parser("tags", help="tag tools")
+    tsub = t.add_subparsers(dest="tags_command", required=True, metavar="ACTION")
+    ts = tsub.add_parser("suggest", help="print up to five suggested tags for each seed")
+    ts.add_argument("seeds", nargs="*", type=Path, metavar="SEED",
+                    help="seeds to suggest tags for (default: every seed without tags)")
+    ts.add_argument("--source", type=Path, default=Path("seeds"), metavar="DIR",
+                    help="folder of seeds, the corpus words are weighed against "
+                         "(default: seeds/)")
+    ts.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
+                    help="site configuration (default: site.toml)")
     return p
 
 
@@ -107,6 +118,29 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_tags_suggest(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .errors import ConfigError, Diagnostic
+    from .tags import suggest_seeds
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return EXIT_USAGE
+    if not args.source.is_dir():
+        print(f"{args.source}: source folder not found", file=sys.stderr)
+        return EXIT_USAGE
+    status = 0
+    for shown, found in suggest_seeds(config, args.source, args.seeds or None):
+        if isinstance(found, Diagnostic):
+            print(found, file=sys.stderr)
+            status = 1
+        else:
+            print(f"{shown}: {', '.join(found)}")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -116,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args)
     if args.command == "new":
         return run_new(args)
+    if args.command == "tags":
+        return run_tags_suggest(args)
     if args.command == "serve":
         from .serve import serve
         return serve(args)

@@ -71,6 +71,10 @@ def _positive(value: int) -> str | None:
     return None if value >= 1 else f"must be at least 1, got {value}"
 
 
+def _hijri_offset(value: int) -> str | None:
+    return None if -2 <= value <= 2 else f"must be between -2 and 2 days, got {value}"
+
+
 def _direction(value: str) -> str | None:
     return None if value in ("ltr", "rtl") else f"must be 'ltr' or 'rtl', got {value!r}"
 
@@ -88,6 +92,10 @@ SITE_SCHEMA: Mapping[str, Option] = MappingProxyType({
     "summary_length": Option(int, "Longest inferred summary, in characters.",
                              default=220, check=_positive),
     "feed_limit": Option(int, "Most items in each RSS feed.", default=50, check=_positive),
+    "search": Option(bool, "Build a search index and a search page per language.",
+                     default=True),
+    "auto_tags": Option(bool, "Give seeds without tags suggested tags at build time.",
+                        default=False),
     "languages": Option(dict, "One table per language: [languages.<code>].", required=True),
 })
 
@@ -99,6 +107,10 @@ LANGUAGE_SCHEMA: Mapping[str, Option] = MappingProxyType({
     "direction": Option(str, "Writing direction; taken from the locale when absent.",
                         check=_direction),
     "name": Option(str, "Language name shown to readers; from the locale when absent."),
+    "hijri": Option(bool, "Show the Hijri (Umm al-Qura) date beside the Gregorian one.",
+                    default=False),
+    "hijri_offset": Option(int, "Days added to the Umm al-Qura date (local moon sighting).",
+                           default=0, check=_hijri_offset),
 })
 
 
@@ -113,6 +125,8 @@ class LanguageConfig:
     direction: str
     name: str
     script: str
+    hijri: bool = False
+    hijri_offset: int = 0
 
     @property
     def rtl(self) -> bool:
@@ -133,6 +147,8 @@ class SiteConfig:
     paginate: int
     summary_length: int
     feed_limit: int
+    search: bool
+    auto_tags: bool
     languages: tuple[LanguageConfig, ...]
     digest: str
     raw: Mapping[str, Any] = field(repr=False)
@@ -276,6 +292,8 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
             direction=lv["direction"] or locale.text_direction,
             name=lv["name"] or _autonym(locale, code),
             script=_script_of(locale),
+            hijri=lv["hijri"],
+            hijri_offset=lv["hijri_offset"],
         ))
     if values.get("languages") == {}:
         problem("languages", "at least one language is needed")
@@ -314,6 +332,8 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
         paginate=values["paginate"],
         summary_length=values["summary_length"],
         feed_limit=values["feed_limit"],
+        search=values["search"],
+        auto_tags=values["auto_tags"],
         languages=tuple(languages),
         digest=digest,
         raw=FrozenDict(data),

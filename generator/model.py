@@ -134,6 +134,7 @@ class Article:
     words: int
     extra: Mapping[str, Any] = field(default=EMPTY)
     inferred: tuple[str, ...] = ()
+    suggested_tags: bool = False  # tags chosen from the text (auto_tags), not by an editor
     path: str = ""             # site-relative directory, e.g. "ar/2025/05/03/slug/"
 
     @property

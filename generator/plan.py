@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .errors import BuildError, Diagnostic
 from .model import Article, FrozenDict, Route, Site
 from .taxonomy import page_path, paginate
-from .urls import home_path, output_file
+from .urls import home_path, output_file, search_path
 
 FEED = "feed.xml"
 
@@ -84,6 +84,8 @@ class Planner:
         homes = _with_default(tuple((l.code, home_path(l.code)) for l in config.languages),
                               default)
         related = self.related()
+        searches = _with_default(tuple((l.code, search_path(l.code)) for l in config.languages),
+                                 default)
 
         for lang in config.languages:
             code = lang.code
@@ -133,6 +135,11 @@ class Planner:
                                                    alternates=(),
                                                    feeds=lang_feed,
                                                    lastmod=_newest(articles))))
+            if config.search:
+                self.routes.append(_route(search_path(code), "search", lang=code,
+                                          template="search.html",
+                                          context=dict(kind="search", alternates=searches, feeds=lang_feed,
+                                                       lastmod=None)))
             for term, members in tags:
                 feed = f"{term.path}{FEED}"
                 self.listing(code, term.path, members, kind="tag", term=term,

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .errors import SahifaError
 from . import langdetect, metadata
+from .hijri import format_hijri
 from .i18n import Formatter, compile_catalog, iso, read_catalog
 from .model import Route
 from .urls import UrlBuilder
@@ -254,7 +255,14 @@ class Renderer:
             except KeyError:
                 raise jinja2.TemplateRuntimeError(f"no static file {name!r} in the theme")
 
-        env.filters.update(date=fmt.date, datetime=fmt.datetime, time=fmt.time,
+        def hijri(value) -> str:
+            """The Hijri date beside a Gregorian one, where the language asks for it."""
+            if not lang.hijri:
+                return ""
+            return format_hijri(value, locale=lang.locale, tz=config.tz,
+                                offset=lang.hijri_offset)
+
+        env.filters.update(hijri=hijri, date=fmt.date, datetime=fmt.datetime, time=fmt.time,
                            period=fmt.period, number=fmt.number, iso=iso,
                            url=urls.rel, abs_url=urls.abs, foreign=parts.mark)
         env.globals.update(nav_sections={}, site=self.config, lang=lang, languages=self.config.languages,

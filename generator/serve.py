@@ -318,7 +318,7 @@ def serve(args: argparse.Namespace) -> int:
     from .cli import request_from
 
     out = args.out if args.out is not None else DEFAULT_PREVIEW_DIR
-    request = request_from(args, drafts=True, future=True, out=out)
+    request = request_from(args, drafts=True, future=True, out=out, search_index=False)
     state = PreviewState()
     rebuild = Rebuilder(request, state)
     rebuild()

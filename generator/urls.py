@@ -25,6 +25,10 @@ def home_path(lang: str, page: int = 1) -> str:
     return f"{lang}/" if page == 1 else f"{lang}/page/{page}/"
 
 
+def search_path(lang: str) -> str:
+    return f"{lang}/search/"
+
+
 def output_file(path: str) -> str:
     """The file a site path is written to: directories get index.html."""
     return path + "index.html" if path == "" or path.endswith("/") else path

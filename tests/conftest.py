@@ -67,6 +67,8 @@ class SiteBuilder:
     def build(self, state=None, **kwargs):
         kwargs.setdefault("now", NOW)
         kwargs.setdefault("jobs", 1)
+        # Search pages are built, Pagefind is run only where a test asks (test_search).
+        kwargs.setdefault("search_index", False)
         request = BuildRequest(source=self.seeds, config=self.config, out=self.out, **kwargs)
         return build(request, state)
 

@@ -28,9 +28,11 @@ def build_fixture(out: Path, jobs: int = 1):
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every published file; the build manifest (fingerprints, which change with the
-    code) is left out."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".sahifa"}
+    code) and Pagefind's search bundle (its own bytes, checked in test_search) are
+    left out."""
+    return {rel: p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".sahifa"
+            and not (rel := p.relative_to(root).as_posix()).startswith("pagefind/")}
 
 
 def regenerate() -> None:

@@ -24,7 +24,8 @@ def test_plain_lines_when_not_on_a_terminal(site):
     lines = result.stderr.splitlines()
     stages = [re.sub(r" \(\d+\.\d\d s\)$", "", line) for line in lines[:-1]]
     assert stages[:3] == ["discover", "read 3", "assemble 3"]
-    assert stages[3] == "plan" and stages[4].startswith("render ") and stages[5].startswith("publish ")
+    assert stages[3] == "plan" and stages[4].startswith("render ")
+    assert stages[5] == "search" and stages[6].startswith("publish ")
     assert re.fullmatch(r"3 articles, \d+ pages, \d+ files written, 0 unchanged, 0 errors, "
                         r"published, in \d+\.\d\d s", lines[-1])
 
