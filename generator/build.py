@@ -35,7 +35,7 @@ from .render import Renderer
 from .resolve import resolve
 from .urls import UrlBuilder
 from .progress import Silent
-from .writer import Publisher, write_file
+from .writer import Publisher, worker_start, write_file
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
 PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
@@ -132,6 +132,7 @@ _worker: _Reader | None = None
 
 def _init_worker(config_path: Path, base_url: str | None, file_dates: dict) -> None:
     global _worker
+    worker_start()
     _worker = _Reader(load_config(config_path, base_url=base_url), file_dates)
 
 
@@ -372,7 +373,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         diags.add(exc.diagnostic())
         return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
     except OSError as exc:
-        diags.error(getattr(exc, "filename", None) or request.out,
+        diags.error(request.out,  # the folder the user named, whichever file failed
                     f"cannot write the site: {exc.strerror}; the previous site is unchanged")
         return _result(EXIT_USAGE, diags, site, (), 0, 0, False, timings)
     return _result(status, diags, site, routes, written, unchanged, True, timings,
@@ -429,7 +430,8 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=worker_start) as pool:
             for count in pool.map(_render_range, bounds):
                 progress.advance(count)
     finally:

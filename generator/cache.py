@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .bodies import Body, BodyStore
 from .errors import Diagnostic
+from .writer import HELD_LOCKS
 from .model import Article, Reuse, Seed
 
 CACHE_VERSION = 4
@@ -132,6 +133,7 @@ class BuildState:
             state.bodies.path.unlink(missing_ok=True)
             state.bodies.sweep()
         state.lock = fd
+        HELD_LOCKS.add(fd)
         return state
 
     @classmethod
@@ -226,5 +228,6 @@ class BuildState:
 
     def release(self) -> None:
         if self.lock is not None:
+            HELD_LOCKS.discard(self.lock)
             os.close(self.lock)
             self.lock = None

@@ -93,6 +93,27 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+# Lock files this process holds.  A worker process forked during a build closes its
+# copies at once (worker_start), so that a build killed with its workers still alive
+# never leaves its folders locked.
+HELD_LOCKS: set[int] = set()
+
+
+def worker_start() -> None:
+    """First thing in a worker process: die with the build, hold none of its locks."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
+    for fd in list(HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    HELD_LOCKS.clear()
+
+
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -178,9 +199,11 @@ class Publisher:
                                          message="another Sahifa build is writing this "
                                                  "folder; try again when it has finished")])
         self._lock_fd = fd
+        HELD_LOCKS.add(fd)
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
+            HELD_LOCKS.discard(self._lock_fd)
             os.close(self._lock_fd)
             self._lock_fd = None
 
