@@ -35,6 +35,7 @@ from .plan import plan
 from .readers import make_readers
 from .render import Renderer
 from .resolve import resolve
+from .seedfile import read_seed_bytes
 from .urls import UrlBuilder
 from .progress import Silent
 from .writer import Publisher, write_file
@@ -101,7 +102,7 @@ class _Reader:
     def __init__(self, config: SiteConfig, file_dates: dict) -> None:
         self.config = config
         self.file_dates = file_dates
-        self.readers = make_readers()
+        self.readers = make_readers(raw_html=config.raw_html)
 
     def __call__(self, seed: Seed, data: bytes | None = None
                  ) -> tuple[Article | Diagnostic, str | None]:
@@ -109,12 +110,7 @@ class _Reader:
         digest = None
         try:
             reader = self.readers[os.path.splitext(seed.path)[1].lower()]
-            if data is None:
-                try:
-                    with open(seed.path, "rb") as fp:
-                        data = fp.read()
-                except OSError as exc:
-                    raise SahifaError(f"cannot read: {exc.strerror}")
+            data = read_seed_bytes(seed.path, self.config.max_seed_bytes, data)
             digest = content_digest(data)
             doc = reader.read(normalise_text(data))
             return resolve(seed, doc, self.config, file_dates=self.file_dates), digest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -16,6 +17,23 @@ from .readers import SUFFIXES
 def is_ignored(name: str) -> bool:
     """Hidden files and editor leftovers (.#x.md, x.md~, .x.swp, #x.md#)."""
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".tmp", "#"))
+
+
+def _link_problem(path: str, source: Path) -> str | None:
+    """Why a symbolic link to a seed is not followed, or None when it may be."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; skipped (remove the link)"
+        return "symbolic link leads nowhere; skipped (remove the link or restore its target)"
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(source):
+        return ("symbolic link leads outside the source folder; skipped (copy the file "
+                "into the source folder instead)")
+    if not target.is_file():
+        return "symbolic link does not lead to a file; skipped"
+    return None
 
 
 def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
@@ -40,17 +58,26 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
             if is_ignored(name):
                 continue
             try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                diags.warning(prefix + rel_prefix + name, "file name is not valid UTF-8; "
+                              "skipped (rename it)")
+                continue
+            try:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, rel_prefix + name + "/")
+                    continue
+                if entry.is_symlink() and entry.is_dir():
+                    diags.warning(prefix + rel_prefix + name, "symbolic link to a folder is "
+                                  "not followed; skipped (move the folder into the source "
+                                  "folder instead)")
                     continue
                 if not name.lower().endswith(SUFFIXES):
                     continue
                 if entry.is_symlink():
-                    target = Path(entry.path).resolve()
-                    if not target.is_relative_to(source) or not target.is_file():
-                        diags.warning(prefix + rel_prefix + name,
-                                      "symbolic link leads outside the source folder or "
-                                      "nowhere; skipped")
+                    problem = _link_problem(entry.path, source)
+                    if problem:
+                        diags.warning(prefix + rel_prefix + name, problem)
                         continue
                 elif not entry.is_file(follow_symlinks=False):
                     continue

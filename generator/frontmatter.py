@@ -28,17 +28,42 @@ _KEY = re.compile(r"^\s*[\"']?([A-Za-z_][A-Za-z0-9_-]*)[\"']?\s*[:=]")
 
 
 def normalise_text(data: bytes, file=None) -> str:
-    """Decode UTF-8 (BOM accepted), turn CRLF and CR into LF."""
+    """Decode UTF-8 (BOM accepted), turn CRLF and CR into LF.
+
+    UTF-16, binary data, invalid UTF-8 and files with nothing but white space
+    are refused with a message that says what to do.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SahifaError(f"UTF-16 text (byte-order mark {data[0]:02X} {data[1]:02X}), not "
+                          "UTF-8; save the file as UTF-8", file=file, line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        if _looks_utf16(data):
+            raise SahifaError("UTF-16 text without a byte-order mark, not UTF-8; save the "
+                              "file as UTF-8", file=file, line=1)
+        raise SahifaError("binary data (a NUL byte), not text: a seed must be a UTF-8 "
+                          "text file", file=file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SahifaError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file "
                           "as UTF-8", file=file, line=line)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SahifaError("contains NUL bytes: not a text file", file=file, line=line)
+    if not text.strip():
+        what = "empty file" if not text else "only white space"
+        raise SahifaError(f"{what}: write the article or delete the file", file=file)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: NUL bytes on one side of most pairs."""
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    return max(even, odd) >= pairs * 0.3 and min(even, odd) <= pairs * 0.02
 
 
 def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
@@ -55,7 +80,8 @@ def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
         if lines[end].rstrip() == fence:
             break
     else:
-        raise SahifaError(f"front matter opened with '{fence}' is never closed", line=1)
+        raise SahifaError(f"front matter opened with '{fence}' is never closed; end it "
+                          f"with a '{fence}' line", line=1)
     block = "\n".join(lines[1:end])
     kind = FENCES[fence]
     meta = _parse_yaml(block) if kind == "yaml" else _parse_toml(block)
@@ -71,6 +97,16 @@ def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
 def _parse_yaml(block: str) -> dict[str, Any]:
     try:
         data = yaml.load(block, Loader=_Loader)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        tag = _TAG.search(exc.problem or "")
+        if tag:
+            raise SahifaError(f"invalid YAML front matter: the tag {_short_tag(tag.group(1))!r} "
+                              "is not allowed; write plain text, numbers, lists and "
+                              "mappings", line=line)
+        raise SahifaError(f"invalid YAML front matter: {exc.problem or 'bad value'}",
+                          line=line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
@@ -85,7 +121,39 @@ def _parse_yaml(block: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SahifaError(f"front matter must be a mapping of keys to values, not a "
                           f"{_kind(data)}", line=2)
+    _check_plain(data, block)
     return {str(k): v for k, v in data.items()}
+
+
+_TAG = re.compile(r"tag '([^']+)'")
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]+")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _check_plain(data: Any, block: str) -> None:
+    """Only plain values: no binary or set values, and no alias that repeats a list or
+    mapping (a few lines of aliases can expand to billions of items, or to a loop)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (list, dict)):
+            if id(value) in seen:
+                lines = block.split("\n")
+                line = next((i for i, text in enumerate(lines, 2) if _ALIAS.search(text)), 1)
+                raise SahifaError("invalid YAML front matter: an alias (*name) repeats a list "
+                                  "or mapping; write the value out instead", line=line)
+            seen.add(id(value))
+            stack.extend(value.values() if isinstance(value, dict) else value)
+        elif not isinstance(value, (str, int, float, bool, type(None), date, datetime, time)):
+            what = "binary data" if isinstance(value, bytes) else f"a {type(value).__name__}"
+            lines = block.split("\n")
+            line = next((i for i, text in enumerate(lines, 2) if "!!" in text), 1)
+            raise SahifaError(f"invalid YAML front matter: {what} is not a plain value; write "
+                              "text, numbers, lists and mappings", line=line)
 
 
 def _parse_toml(block: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from .text import TextReader
 SUFFIXES = (".md", ".txt")
 
 
-def make_readers() -> dict:
-    """One reader per suffix; a reader holds reusable state (the Markdown instance)."""
-    md = MarkdownReader()
+def make_readers(raw_html: bool = True) -> dict:
+    """One reader per suffix; a reader holds reusable state (the Markdown instance).
+    `raw_html=False` escapes HTML written in Markdown seeds instead of keeping it."""
+    md = MarkdownReader(raw_html=raw_html)
     return {".md": md, ".markdown": md, ".txt": TextReader()}

@@ -7,6 +7,7 @@ import html
 import re
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 
 from .. import frontmatter
 from ..model import Document
@@ -74,15 +75,55 @@ def find_title(body: str, body_line: int) -> tuple[str | None, int | None, str]:
     return None, None, body
 
 
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
+URL_ATTRIBUTES = ("href", "src", "srcset", "cite", "action", "formaction", "poster",
+                  "background", "longdesc", "usemap", "data", "xlink:href")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                        r"\ufeff]+")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative links and http(s), mailto, tel and ftp ones; False for
+    javascript:, data:, vbscript: and any other scheme, however it is disguised
+    (character references, case, control or invisible characters)."""
+    text = url
+    for _ in range(3):  # &amp;#106; → &#106; → j
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    m = _SCHEME.match(_INVISIBLE.sub("", text).lower())
+    return m is None or m.group(1) in SAFE_SCHEMES
+
+
+class LinkGuard(Treeprocessor):
+    """Markdown links and images with an unsafe URL lose it (the text stays), and
+    no Markdown element carries an event handler (attribute lists could add one)."""
+
+    def run(self, root):
+        for el in root.iter():
+            for name in list(el.attrib):
+                low = name.lower()
+                if low.startswith("on") or (low in URL_ATTRIBUTES
+                                            and not is_safe_url(el.attrib[name])):
+                    del el.attrib[name]
+
+
 class MarkdownReader:
     fmt = "md"
 
-    def __init__(self) -> None:
+    def __init__(self, raw_html: bool = True) -> None:
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
             output_format="html",
         )
+        self._md.treeprocessors.register(LinkGuard(self._md), "sahifa-link-guard", 1)
+        if not raw_html:
+            # Raw HTML is then text like any other: escaped, shown, never interpreted.
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
 
     def convert(self, source: str) -> str:
         self._md.reset()
