@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import shutil
 import subprocess
 from datetime import datetime
@@ -19,19 +20,26 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".tmp", "#"))
 
 
-def _link_problem(path: str, source: Path) -> str | None:
-    """Why a symbolic link to a seed is not followed, or None when it may be."""
+def _link_problem(path: str, source: Path, seed_name: bool) -> str | None:
+    """Why a symbolic link is not followed (None: it leads to a seed inside the
+    source folder).  Links to folders are never followed, so no walk can loop."""
     try:
-        os.stat(path)
+        st = os.stat(path)
     except OSError as exc:
+        if not seed_name:
+            return ""
         if exc.errno == errno.ELOOP:
             return "symbolic link loop; skipped (remove the link)"
         return "symbolic link leads nowhere; skipped (remove the link or restore its target)"
-    target = Path(os.path.realpath(path))
-    if not target.is_relative_to(source):
+    if stat.S_ISDIR(st.st_mode):
+        return ("symbolic link to a folder is not followed; skipped (move the folder into "
+                "the source folder instead)")
+    if not seed_name:
+        return ""
+    if not Path(os.path.realpath(path)).is_relative_to(source):
         return ("symbolic link leads outside the source folder; skipped (copy the file "
                 "into the source folder instead)")
-    if not target.is_file():
+    if not stat.S_ISREG(st.st_mode):
         return "symbolic link does not lead to a file; skipped"
     return None
 
@@ -64,22 +72,17 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
                               "skipped (rename it)")
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
+                seed_name = name.lower().endswith(SUFFIXES)
+                if entry.is_symlink():
+                    problem = _link_problem(entry.path, source, seed_name)
+                    if problem is not None:
+                        if problem:
+                            diags.warning(prefix + rel_prefix + name, problem)
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
                     walk(entry.path, rel_prefix + name + "/")
                     continue
-                if entry.is_symlink() and entry.is_dir():
-                    diags.warning(prefix + rel_prefix + name, "symbolic link to a folder is "
-                                  "not followed; skipped (move the folder into the source "
-                                  "folder instead)")
-                    continue
-                if not name.lower().endswith(SUFFIXES):
-                    continue
-                if entry.is_symlink():
-                    problem = _link_problem(entry.path, source)
-                    if problem:
-                        diags.warning(prefix + rel_prefix + name, problem)
-                        continue
-                elif not entry.is_file(follow_symlinks=False):
+                elif not seed_name or not entry.is_file(follow_symlinks=False):
                     continue
             except OSError:
                 continue
