@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve bench bench-peers clean golden messages
+.PHONY: site test fuzz serve bench bench-peers clean golden messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ site: $(STAMP)
 
 test: $(TSTAMP)
 	$(PY) -m pytest
+
+# The property tests with many more examples (minutes, not seconds).
+fuzz: $(TSTAMP)
+	SAHIFA_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py tests/test_slugs_urls.py
 
 serve: $(STAMP)
 	$(PY) -m generator serve
