@@ -26,7 +26,8 @@ from . import feeds, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
-from .errors import BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError
+from .errors import (DEEP, ERROR, BuildError, ConfigError, Diagnostic, Diagnostics,
+                     SahifaError)
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .frontmatter import normalise_text
 from .cache import BuildState, content_digest, stat_key
@@ -115,9 +116,11 @@ class _Reader:
             doc = reader.read(normalise_text(data))
             return resolve(seed, doc, self.config, file_dates=self.file_dates), digest
         except SahifaError as exc:
+            if exc.severity != ERROR:
+                digest = None  # the seed vanished under the build: never remembered
             return exc.with_file(seed.shown).diagnostic(), digest
         except RecursionError:
-            return Diagnostic(file=seed.shown, message="too deeply nested to read"), digest
+            return Diagnostic(file=seed.shown, message=DEEP), digest
 
 
 _worker: _Reader | None = None

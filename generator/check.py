@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
-from .errors import ConfigError, Diagnostic, Diagnostics, SahifaError, display_path
+from .errors import DEEP, ConfigError, Diagnostic, Diagnostics, SahifaError, display_path
 from .frontmatter import normalise_text
 from .readers import make_readers
 from .resolve import resolve
@@ -97,7 +97,7 @@ def lint_seeds(source: Path, config: SiteConfig, diags: Diagnostics, *,
             diags.add(exc.with_file(seed.shown).diagnostic())
             continue
         except RecursionError:
-            diags.add(Diagnostic(file=seed.shown, message="too deeply nested to read"))
+            diags.add(Diagnostic(file=seed.shown, message=DEEP))
             continue
         articles.append(article)
         if article.inferred:

@@ -98,6 +98,10 @@ class SahifaError(Exception):
         return str(self.diagnostic())
 
 
+DEEP = ("nested too deeply to read (quotes or lists inside one another); flatten the "
+        "text")
+
+
 def seed_gone() -> SahifaError:
     """A seed deleted between being found and being read: skipped, not an error (the
     next build, or the preview's next rebuild, no longer finds it)."""

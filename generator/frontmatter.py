@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import deque
 from datetime import date, datetime, time
 from typing import Any
 
@@ -126,34 +127,50 @@ def _parse_yaml(block: str) -> dict[str, Any]:
 
 
 _TAG = re.compile(r"tag '([^']+)'")
-_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]+")
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _check_plain(data: Any, block: str) -> None:
-    """Only plain values: no binary or set values, and no alias that repeats a list or
-    mapping (a few lines of aliases can expand to billions of items, or to a loop)."""
-    seen: set[int] = set()
-    stack = [data]
-    while stack:
-        value = stack.pop()
+MAX_DEPTH = 16
+
+
+def _check_plain(data: dict, block: str, kind: str = "YAML") -> None:
+    """Only plain values, nested at most MAX_DEPTH deep: no binary or set values, and
+    no alias that repeats a list or mapping (a few lines of aliases can expand to
+    billions of items, or to a loop).  Errors name the line of the top-level key."""
+    lines = block.split("\n")
+    containers = "lists or mappings" if kind == "YAML" else "arrays or tables"
+
+    def line_of(key: str | None) -> int:
+        for number, text in enumerate(lines, 2):
+            m = _KEY.match(text)
+            if m and m.group(1) == key and not text.startswith((" ", "\t")):
+                return number
+        return 1
+
+    seen: set[int] = {id(data)}
+    queue = deque((value, 1, str(key)) for key, value in data.items())
+    while queue:  # breadth first, keys in order: the first repeat is the first alias
+        value, depth, key = queue.popleft()
         if isinstance(value, (list, dict)):
             if id(value) in seen:
-                lines = block.split("\n")
-                line = next((i for i, text in enumerate(lines, 2) if _ALIAS.search(text)), 1)
-                raise SahifaError("invalid YAML front matter: an alias (*name) repeats a list "
-                                  "or mapping; write the value out instead", line=line)
+                raise SahifaError(f"invalid {kind} front matter: {key}: an alias (*name) "
+                                  "repeats a list or mapping; write the value out instead",
+                                  line=line_of(key))
+            if depth >= MAX_DEPTH:
+                raise SahifaError(f"invalid {kind} front matter: {key}: {containers} nested "
+                                  f"more than {MAX_DEPTH} deep; flatten them",
+                                  line=line_of(key))
             seen.add(id(value))
-            stack.extend(value.values() if isinstance(value, dict) else value)
+            queue.extend((v, depth + 1, key)
+                         for v in (value.values() if isinstance(value, dict) else value))
         elif not isinstance(value, (str, int, float, bool, type(None), date, datetime, time)):
             what = "binary data" if isinstance(value, bytes) else f"a {type(value).__name__}"
-            lines = block.split("\n")
-            line = next((i for i, text in enumerate(lines, 2) if "!!" in text), 1)
-            raise SahifaError(f"invalid YAML front matter: {what} is not a plain value; write "
-                              "text, numbers, lists and mappings", line=line)
+            raise SahifaError(f"invalid {kind} front matter: {key}: {what} is not a plain "
+                              "value; write text, numbers, lists and mappings",
+                              line=line_of(key))
 
 
 def _parse_toml(block: str) -> dict[str, Any]:
@@ -163,6 +180,10 @@ def _parse_toml(block: str) -> dict[str, Any]:
         msg, line = toml_problem(exc)
         raise SahifaError(f"invalid TOML front matter: {msg}",
                           line=line + 1 if line is not None else 1)
+    except RecursionError:
+        raise SahifaError(f"invalid TOML front matter: arrays or tables nested more than "
+                          f"{MAX_DEPTH} deep; flatten them", line=1) from None
+    _check_plain(data, block, "TOML")
     return data
 
 

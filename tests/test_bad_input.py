@@ -99,8 +99,27 @@ CASES = [
          "'!!python/object/apply:os.mkdir' is not allowed; write plain text, numbers, lists "
          "and mappings"),
     Case("yaml-alias-bomb", "alias-bomb.md", ALIAS_BOMB,
-         "seeds/alias-bomb.md:5: invalid YAML front matter: an alias (*name) repeats a list "
-         "or mapping; write the value out instead"),
+         "seeds/alias-bomb.md:5: invalid YAML front matter: b: an alias (*name) repeats a "
+         "list or mapping; write the value out instead"),
+    Case("yaml-alias-loop", "alias-loop.md", "---\ntitle: Boucle\nlang: fr\nself: &s [*s]\n---\n",
+         "seeds/alias-loop.md:4: invalid YAML front matter: self: an alias (*name) repeats a "
+         "list or mapping; write the value out instead"),
+    Case("yaml-too-deep", "deep.md", "---\ntitle: x\nlang: fr\nx: " + "[" * 40 + "]" * 40
+         + "\n---\nTexte.\n",
+         "seeds/deep.md:4: invalid YAML front matter: x: lists or mappings nested more than 16 "
+         "deep; flatten them"),
+    Case("toml-too-deep", "deep-toml.md", "+++\ntitle = 'x'\nx = " + "[" * 40 + "]" * 40
+         + "\n+++\nTexte.\n",
+         "seeds/deep-toml.md:3: invalid TOML front matter: x: arrays or tables nested more "
+         "than 16 deep; flatten them"),
+    Case("markdown-too-deep", "deep-body.md", "---\ntitle: x\nlang: fr\n---\n" + "- " * 600
+         + "point\n",
+         "seeds/deep-body.md: nested too deeply to read (quotes or lists inside one another); "
+         "flatten the text"),
+    Case("yaml-binary", "binary-value.md", "---\ntitle: x\nlang: fr\nphoto: !!binary aGk=\n"
+         "---\nTexte.\n",
+         "seeds/binary-value.md:4: invalid YAML front matter: photo: binary data is not a plain "
+         "value; write text, numbers, lists and mappings"),
     Case("date-not-a-date", "date-text.md", fr("updated: demain\n"),
          "seeds/date-text.md:5: updated: 'demain' is not an ISO 8601 date (like 2025-05-03 "
          "or 2025-05-03T09:30:00+01:00)"),
@@ -351,7 +370,13 @@ def test_a_seed_deleted_while_the_build_reads_it(site):
     from generator.model import Seed
     gone = site.seeds / "gone.md"
     reader = _Reader(load_config(site.config), {})
-    item, digest = reader(Seed(path=str(gone), rel="gone.md", shown="seeds/gone.md"))
+    seed = Seed(path=str(gone), rel="gone.md", shown="seeds/gone.md")
+    item, digest = reader(seed)
+    assert str(item) == GONE
+    assert digest is None
+    # Read, then gone before its date could be taken from its modification time: the
+    # same warning, and nothing that a cache could keep (the seed may come back).
+    item, digest = reader(seed, "# Titre\n\nLe texte.\n".encode("utf-8"))
     assert str(item) == GONE
     assert digest is None
 

@@ -111,7 +111,7 @@ def only_project_errors(call, *args, **kwargs):
 
 # ------------------------------------------------------------------ decoding and splitting
 
-@examples(300, 20_000)
+@examples(300, 10_000)
 @given(st.one_of(st.binary(max_size=300),
                  seed_texts().map(lambda t: t.encode("utf-8")),
                  st.tuples(seed_texts(), st.sampled_from(["utf-16", "utf-16-le", "latin-1",
@@ -123,7 +123,7 @@ def test_decoding_gives_text_or_a_project_error(data):
         assert "\r" not in text and "\x00" not in text and text.strip()
 
 
-@examples(400, 20_000)
+@examples(400, 10_000)
 @given(seed_texts())
 def test_front_matter_splitter_gives_a_mapping_or_a_project_error(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -151,7 +151,7 @@ def check_body_html(body: str, *, text_only: bool) -> None:
                 assert is_safe_url(value), body
 
 
-@examples(300, 10_000)
+@examples(300, 5_000)
 @given(seed_texts())
 def test_text_reader_escapes_everything(text):
     doc = only_project_errors(TextReader().read, text)
@@ -160,7 +160,7 @@ def test_text_reader_escapes_everything(text):
         assert doc.title and doc.title.strip()
 
 
-@examples(200, 10_000)
+@examples(200, 3_000)
 @given(seed_texts())
 def test_markdown_reader_without_raw_html_makes_no_markup_from_text(text):
     doc = only_project_errors(MarkdownReader(raw_html=False).read, text)
@@ -171,7 +171,7 @@ def test_markdown_reader_without_raw_html_makes_no_markup_from_text(text):
         assert not tags & {"script", "iframe", "object", "embed", "style"}
 
 
-@examples(200, 10_000)
+@examples(200, 3_000)
 @given(seed_texts())
 def test_markdown_reader_with_raw_html_gives_a_document_or_a_project_error(text):
     doc = only_project_errors(MarkdownReader().read, text)
@@ -205,7 +205,7 @@ KEYS = st.sampled_from(["title", "date", "updated", "lang", "tags", "section", "
                         "extra"])
 
 
-@examples(300, 10_000)
+@examples(300, 5_000)
 @given(meta=st.dictionaries(KEYS, st.one_of(VALUES, st.sampled_from(
            ["fr", "ar", "en", "zgh", "2025-05-03", "2025-05-03T10:00:00+01:00", "03/05/2025"]
        )), max_size=8),
@@ -231,7 +231,7 @@ def test_resolve_gives_a_safe_article_or_a_project_error(meta, title, text, rel,
 
 # ------------------------------------------------------------------ slugs and URLs
 
-@examples(500, 50_000)
+@examples(500, 20_000)
 @given(TEXT)
 def test_slugs_are_safe_or_empty_and_stable(text):
     slug = slugify(text)
@@ -243,7 +243,7 @@ def test_slugs_are_safe_or_empty_and_stable(text):
     assert is_safe_slug(fallback_slug(text))
 
 
-@examples(300, 20_000)
+@examples(300, 10_000)
 @given(slug=TEXT, lang=st.sampled_from(["ar", "fr", "en", "zgh"]),
        when=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
                          timezones=st.just(timezone.utc)),
@@ -272,7 +272,7 @@ LANGUAGE_SETS = st.sampled_from([
 ])
 
 
-@examples(500, 50_000)
+@examples(500, 20_000)
 @given(text=st.one_of(TEXT, seed_texts()), languages=LANGUAGE_SETS)
 def test_language_guesser_answers_a_configured_language_or_none(text, languages):
     code, how = langdetect.guess(text, languages)
@@ -311,7 +311,7 @@ def seed_of(line: str) -> str | None:
     return re.sub(r":\d+$", "", where)
 
 
-@examples(8, 300)
+@examples(8, 200)
 @given(files=seed_folders(), jobs=st.sampled_from([1, 2]))
 def test_a_build_of_any_seed_folder_publishes_or_reports_each_seed(files, jobs):
     with tempfile.TemporaryDirectory(prefix="sahifa-fuzz-") as tmp:
