@@ -245,10 +245,15 @@ def test_no_name_can_write_outside_the_output_folder(site, tmp_path):
                    f"lang: fr\ndate: 2025-05-03\nsection: {yaml_text(name)}\n"
                    f"tags: [{yaml_text(name)}]\ntranslation_key: {yaml_text(name)}\n---\n"
                    "Le texte.\n")
+    # File names too: they give languages, translation groups and fallback slugs.
+    names = ["con.md", "NUL.txt", "aux.ar.md", "a\x1b[2Jb.md", "c:d.md", "e\\f.md",
+             "g\\..\\..\\x.md", " h .md", "i\u202ej.md", "com1.fr.md"]
+    for name in names:
+        site.write(name, "---\ndate: 2025-05-03\n---\n🎉\n\nLe texte de l’article.\n")
     before = {p for p in tmp_path.rglob("*")}
     result = site.build()
     assert result.status == 0, result.lines
-    assert result.articles == len(ESCAPES)
+    assert result.articles == len(ESCAPES) + len(names)
     after = {p for p in tmp_path.rglob("*")}
     new = {p for p in after - before}
     allowed = (site.out, site.root / ".cache")
