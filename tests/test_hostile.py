@@ -192,6 +192,9 @@ def test_attribute_lists_cannot_add_event_handlers():
                                    '# Titre {: onfocus="alert(2)" }\n')
     assert "onclick" not in out and "onmouseover" not in out and "onfocus" not in out
     assert 'class="c"' in out
+    images = MarkdownReader().convert('![a](/a.jpg){: srcset="/a.jpg 1x, javascript:x 2x" }'
+                                      '![b](/b.jpg){: srcset="/b.jpg 1x, /b2.jpg 2x" }')
+    assert images.count("srcset") == 1 and 'srcset="/b.jpg 1x, /b2.jpg 2x"' in images
 
 
 # ------------------------------------------------------------ raw HTML in Markdown

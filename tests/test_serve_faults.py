@@ -41,7 +41,7 @@ def test_the_preview_survives_seeds_deleted_while_being_read(site):
         def churn() -> None:
             """Delete seeds and whole folders, and put them back, again and again."""
             try:
-                deadline = time.monotonic() + 8
+                deadline = time.monotonic() + 5
                 while time.monotonic() < deadline and not stop.is_set():
                     chosen = rng.sample(range(COUNT), 25)
                     for i in chosen:

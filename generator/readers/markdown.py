@@ -106,8 +106,14 @@ class LinkGuard(Treeprocessor):
             for name in list(el.attrib):
                 low = name.lower()
                 if low.startswith("on") or (low in URL_ATTRIBUTES
-                                            and not is_safe_url(el.attrib[name])):
+                                            and not _safe_attribute(low, el.attrib[name])):
                     del el.attrib[name]
+
+
+def _safe_attribute(name: str, value: str) -> bool:
+    if name == "srcset":  # "a.jpg 1x, b.jpg 2x": every candidate
+        return all(is_safe_url(part.strip().split(" ")[0]) for part in value.split(","))
+    return is_safe_url(value)
 
 
 class MarkdownReader:
