@@ -116,6 +116,16 @@ CASES = [
          + "point\n",
          "seeds/deep-body.md: nested too deeply to read (quotes or lists inside one another); "
          "flatten the text"),
+    Case("markdown-slow-paragraph", "brackets.md", "---\ntitle: x\nlang: fr\n---\nIntro.\n\n"
+         + "[" * 3000 + "\n",
+         "seeds/brackets.md:7: this paragraph holds too much Markdown markup (brackets, "
+         "backslashes, emphasis marks) to be read in reasonable time; split it into shorter "
+         "paragraphs"),
+    Case("markdown-slow-seed", "many-brackets.md", "---\ntitle: x\nlang: fr\n---\n"
+         + "\n\n".join(["[" * 1200] * 8) + "\n",
+         "seeds/many-brackets.md: this seed holds too much Markdown markup (brackets, "
+         "backslashes, emphasis marks) to be read in reasonable time; split it into several "
+         "seeds"),
     Case("yaml-binary", "binary-value.md", "---\ntitle: x\nlang: fr\nphoto: !!binary aGk=\n"
          "---\nTexte.\n",
          "seeds/binary-value.md:4: invalid YAML front matter: photo: binary data is not a plain "
