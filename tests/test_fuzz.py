@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 import html5lib
+import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from generator import frontmatter, langdetect
@@ -189,16 +190,12 @@ def test_markdown_reader_with_raw_html_gives_a_document_or_a_project_error(text)
 
 # ------------------------------------------------------------------ resolving
 
-_CONFIG = None
-
-
-def config():
-    global _CONFIG
-    if _CONFIG is None:
-        folder = Path(tempfile.mkdtemp(prefix="sahifa-fuzz-config-"))
-        (folder / "site.toml").write_text(CONFIG, encoding="utf-8")
-        _CONFIG = load_config(folder / "site.toml")
-    return _CONFIG
+@pytest.fixture(scope="module")
+def site_config(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz-config")
+    (folder / "site.toml").write_text(CONFIG, encoding="utf-8")
+    (folder / "seed.md").write_text("x", encoding="utf-8")
+    return load_config(folder / "site.toml")
 
 
 VALUES = st.recursive(
@@ -219,17 +216,16 @@ KEYS = st.sampled_from(["title", "date", "updated", "lang", "tags", "section", "
        )), max_size=8),
        title=st.one_of(st.none(), TEXT), text=TEXT,
        rel=st.text(ALPHABET, min_size=1, max_size=20).map(lambda t: t.replace("/", "_") + ".md"))
-def test_resolve_gives_a_safe_article_or_a_project_error(meta, title, text, rel, tmp_path_factory):
-    seed_path = tmp_path_factory.getbasetemp() / "resolve-seed.md"
-    seed_path.write_text("x", encoding="utf-8")
+def test_resolve_gives_a_safe_article_or_a_project_error(meta, title, text, rel, site_config):
+    seed_path = site_config.root / "seed.md"  # dated by its modification time when needed
     doc = Document(meta=meta, meta_lines={k: 2 for k in meta}, body_html="<p>x</p>",
                    text=text, title=title, title_line=1, source=None,
                    first_paragraph=text, fmt="md")
     seed = Seed(path=str(seed_path), rel=rel, shown=f"seeds/{rel}")
-    article = only_project_errors(resolve, seed, doc, config(), file_dates={})
+    article = only_project_errors(resolve, seed, doc, site_config, file_dates={})
     if article is None:
         return
-    assert article.lang in config().language_codes
+    assert article.lang in site_config.language_codes
     assert is_safe_slug(article.slug), article.slug
     assert article.date.tzinfo is not None
     assert all(is_safe_slug(s) for s in article.tag_slugs)
