@@ -176,3 +176,15 @@ def test_the_demo_site_has_no_broken_link(tmp_path):
     assert checked.returncode == 0, checked.stderr
     assert re.search(r"\d{4,} links in \d{3,} files checked, 0 broken, 0 errors",
                      checked.stderr), checked.stderr
+
+
+def test_links_written_in_articles_are_checked_in_pages_and_feeds(built):
+    built.write("2025-05-06-liens.md", "---\ntitle: Liens\nlang: fr\n---\nVoir [la page](/news/fr/nope/) "
+                "et [le tag](/news/fr/tags/rabat/) et [dehors](https://example.org/x).\n")
+    assert built.build(base_url="https://host.test/news/").status == 0
+    result = check_out(built)
+    where = sorted({line.split(":")[0] for line in result.lines})
+    assert where == ["site/fr/2025/05/06/liens/index.html", "site/fr/feed.xml"], result.lines
+    assert all(line.endswith("broken link /news/fr/nope/: no file site/fr/nope/index.html")
+               or line.endswith("broken link https://host.test/news/fr/nope/: no file "
+                                "site/fr/nope/index.html") for line in result.lines), result.lines
