@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .assemble import assemble
 from .config import SiteConfig, load_config
@@ -113,7 +113,6 @@ def lint_seeds(source: Path, config: SiteConfig, diags: Diagnostics, *,
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "data", "action", "formaction"})
 META_URLS = frozenset({"og:url", "og:image", "twitter:image", "og:image:url"})
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
-XHTML_NS = "{http://www.w3.org/1999/xhtml}"
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
@@ -161,7 +160,7 @@ class _Site:
         rel = file.relative_to(self.out).as_posix()
         if rel == "index.html" or rel.endswith("/index.html"):
             rel = rel[: -len("index.html")]
-        return self.page_base + self.base_path + rel
+        return self.page_base + quote(self.base_path + rel, safe="/%")
 
     def target(self, url: str, page_url: str) -> tuple[Path | None, str | None]:
         """(the file a URL leads to, None) for internal URLs; (None, None) for external

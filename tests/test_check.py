@@ -140,11 +140,14 @@ def test_links_outside_the_base_path_are_broken(built):
     page.write_text(text.replace("</main>", '<a href="/elsewhere/">x</a>'
                                             '<img src="../../../../etc/passwd">'
                                             '<a href="https://other.test/">ok</a>'
-                                            '<a href="mailto:a@b.c">ok</a></main>'),
+                                            '<a href="mailto:a@b.c">ok</a>'
+                                            '<a href="tags/rabat/">relative, fine</a>'
+                                            '<a href="../tags/">relative, missing</a></main>'),
                     encoding="utf-8")
     result = check_out(built)
     assert sorted(re.sub(r"^site/fr/index\.html:\d+: ", "", line) for line in result.lines) == [
         "broken link ../../../../etc/passwd: outside the site's base path /news/",
+        "broken link ../tags/: no file site/tags/index.html",
         "broken link /elsewhere/: outside the site's base path /news/",
     ]
 
