@@ -58,6 +58,8 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
+        except FileNotFoundError:
+            return  # removed since its parent was read: nothing left to build
         except OSError as exc:
             diags.warning(folder, f"cannot read this folder: {exc.strerror}; skipped")
             return

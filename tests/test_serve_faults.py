@@ -43,6 +43,12 @@ def test_the_preview_survives_seeds_deleted_while_being_read(site):
             try:
                 deadline = time.monotonic() + 5
                 while time.monotonic() < deadline and not stop.is_set():
+                    if rng.random() < 0.3:  # a whole folder goes away for a moment
+                        folder = site.seeds / f"sub{rng.randrange(4)}"
+                        away = site.root / "away"
+                        os.rename(folder, away)
+                        time.sleep(rng.uniform(0, 0.05))
+                        os.rename(away, folder)
                     chosen = rng.sample(range(COUNT), 25)
                     for i in chosen:
                         (site.seeds / f"sub{i % 4}/{i:03d}.md").unlink(missing_ok=True)
