@@ -40,7 +40,7 @@ class CheckResult:
     broken: int = 0
 
     def summary(self) -> str:
-        parts = [f"{self.seeds} seeds checked, {self.articles} would be published"]
+        parts = [f"{self.seeds} seeds checked, {self.articles} articles"]
         if self.files:
             parts.append(f"{self.links} links in {self.files} files checked, "
                          f"{self.broken} broken")

@@ -65,7 +65,7 @@ def test_lint_of_a_clean_folder_and_the_command_line(site):
     write_news(site)
     ok = run("check", cwd=site.root)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stderr == "10 seeds checked, 10 would be published, 0 errors\n"
+    assert ok.stderr == "10 seeds checked, 10 articles, 0 errors\n"
     site.write("bad.md", "---\ntitle: x\nlang: xx\n---\n")
     bad = run("check", "--quiet", cwd=site.root)
     assert bad.returncode == 1
