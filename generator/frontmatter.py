@@ -64,7 +64,7 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     even = head[0::2].count(0)
     odd = head[1::2].count(0)
-    return max(even, odd) >= pairs * 0.3 and min(even, odd) <= pairs * 0.02
+    return max(even, odd) >= pairs * 0.1 and min(even, odd) <= pairs * 0.01
 
 
 def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:

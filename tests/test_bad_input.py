@@ -71,6 +71,10 @@ CASES = [
     Case("utf16-no-bom", "utf16le.txt", "Titre\n\nLe texte.\n".encode("utf-16-le"),
          "seeds/utf16le.txt:1: UTF-16 text without a byte-order mark, not UTF-8; save the "
          "file as UTF-8"),
+    Case("utf16-arabic", "utf16-ar.txt", "عنوان الخبر\n\nنص الخبر في الرباط اليوم.\n"
+         .encode("utf-16-be"),
+         "seeds/utf16-ar.txt:1: UTF-16 text without a byte-order mark, not UTF-8; save the "
+         "file as UTF-8"),
     Case("empty", "empty.md", b"",
          "seeds/empty.md: empty file: write the article or delete the file"),
     Case("whitespace", "blank.txt", b" \n\t\n\r\n",
