@@ -15,7 +15,6 @@ import subprocess
 import sys
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import frontmatter, langdetect
 from generator.build import BuildRequest, build

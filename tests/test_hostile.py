@@ -8,13 +8,12 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from datetime import datetime, timezone
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import feedparser
 import html5lib
