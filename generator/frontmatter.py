@@ -57,14 +57,19 @@ def normalise_text(data: bytes, file=None) -> str:
 
 
 def _looks_utf16(data: bytes) -> bool:
-    """Text in UTF-16 without a byte-order mark: NUL bytes on one side of most pairs."""
+    """Text in UTF-16 without a byte-order mark: NUL bytes on one side of the pairs
+    (the high bytes of ASCII spaces, digits and line ends), and it decodes."""
     head = data[:4096]
     pairs = len(head) // 2
-    if pairs < 2:
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    high, low = max(even, odd), min(even, odd)
+    if len(data) % 2 or high < 2 or high < pairs * 0.1 or low > pairs * 0.01:
         return False
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    return max(even, odd) >= pairs * 0.1 and min(even, odd) <= pairs * 0.01
+    try:
+        text = data.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return False
+    return "\n" in text or " " in text
 
 
 def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
