@@ -224,6 +224,19 @@ def test_the_whole_corpus_at_once(site):
     assert_good_published(site, result)
 
 
+def test_the_corpus_read_by_worker_processes_gives_the_same_lines(site):
+    """Enough seeds for the read stage to use worker processes: the same lines."""
+    for case in CASES:
+        site.write(case.name, case.content, dedent=False)
+    for i in range(60):
+        site.write(f"more/{i:02d}.md", fr("", f"Le texte numéro {i}.\n")
+                   .replace("Un titre", f"Titre {i}"))
+    result = build_with(site, jobs=2)
+    assert sorted(result.lines) == sorted(c.line for c in CASES)
+    assert result.articles == len(GOOD) + 60
+    assert_good_published(site, result)
+
+
 def test_yaml_tags_never_build_objects(site):
     site.write("python-tag.md", CASES[[c.id for c in CASES].index("yaml-python-tag")].content)
     build_with(site)
