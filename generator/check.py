@@ -152,7 +152,8 @@ class _Site:
         self.out = out.resolve()
         parts = urlsplit(base_url)
         self.scheme, self.host = parts.scheme, parts.netloc.lower()
-        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        path = unquote(parts.path)  # compared with decoded paths
+        self.base_path = path if path.endswith("/") else path + "/"
         self.page_base = f"{parts.scheme}://{parts.netloc}"
 
     def url_of(self, file: Path) -> str:

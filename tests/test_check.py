@@ -190,3 +190,13 @@ def test_links_written_in_articles_are_checked_in_pages_and_feeds(built):
     assert all(line.endswith("broken link /news/fr/nope/: no file site/fr/nope/index.html")
                or line.endswith("broken link https://host.test/news/fr/nope/: no file "
                                 "site/fr/nope/index.html") for line in result.lines), result.lines
+
+
+@pytest.mark.parametrize("base", [
+    "https://host.test/", "https://host.test/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/",
+    "https://host.test/أخبار/"])
+def test_any_base_path_is_respected(site, base):
+    write_news(site)
+    assert site.build(base_url=base).status == 0
+    result = check(site.seeds, site.config, out=site.out, base_url=base)
+    assert result.status == 0 and result.broken == 0 and result.links > 500, result.lines
