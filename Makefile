@@ -11,7 +11,7 @@ VNU_VERSION := 26.9.27
 NODE_DIR    := .cache/node
 NODE_STAMP  := $(NODE_DIR)/.installed-axe-core-$(AXE_VERSION)-vnu-jar-$(VNU_VERSION)
 
-.PHONY: site test serve bench bench-peers clean golden messages screenshots weight
+.PHONY: site test fuzz serve bench bench-peers clean golden messages screenshots weight
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(NODE_STAMP):
 
 test: $(TSTAMP) $(NODE_STAMP)
 	$(PY) -m pytest
+
+# The property tests with many more examples (minutes, not seconds).
+fuzz: $(TSTAMP)
+	SAHIFA_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py tests/test_slugs_urls.py
 
 serve: $(STAMP)
 	$(PY) -m generator serve

@@ -24,8 +24,8 @@ from . import bodies, feeds, search, sitemap, tags
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
-from .errors import (NOTE, BuildError, ConfigError, Diagnostic, Diagnostics, SahifaError,
-                     display_path)
+from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
+                     SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest
 from .incremental import Snapshot
 from .cache import BuildState, content_digest, stat_key
@@ -33,6 +33,7 @@ from .model import Article, Seed, Site
 from .plan import plan
 from .render import Renderer
 from .resolve import resolve
+from .seedfile import read_seed_bytes
 from .urls import UrlBuilder
 from .progress import Silent
 from .writer import Publisher, worker_start, write_file
@@ -104,7 +105,7 @@ class _Reader:
         from .frontmatter import normalise_text
         from .readers import make_readers
         self.normalise = normalise_text
-        self.readers = make_readers()
+        self.readers = make_readers(raw_html=config.raw_html)
 
     def __call__(self, seed: Seed, data: bytes | None = None
                  ) -> tuple[Article | Diagnostic, str | None]:
@@ -112,19 +113,16 @@ class _Reader:
         digest = None
         try:
             reader = self.readers[os.path.splitext(seed.path)[1].lower()]
-            if data is None:
-                try:
-                    with open(seed.path, "rb") as fp:
-                        data = fp.read()
-                except OSError as exc:
-                    raise SahifaError(f"cannot read: {exc.strerror}")
+            data = read_seed_bytes(seed.path, self.config.max_seed_bytes, data)
             digest = content_digest(data)
             doc = reader.read(self.normalise(data))
             return resolve(seed, doc, self.config, file_dates=self.file_dates), digest
         except SahifaError as exc:
+            if exc.severity != ERROR:
+                digest = None  # the seed vanished under the build: never remembered
             return exc.with_file(seed.shown).diagnostic(), digest
         except RecursionError:
-            return Diagnostic(file=seed.shown, message="too deeply nested to read"), digest
+            return Diagnostic(file=seed.shown, message=DEEP), digest
 
 
 _worker: _Reader | None = None

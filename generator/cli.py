@@ -49,6 +49,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
+    c = sub.add_parser("check", help="lint every seed without building; with --out, "
+                                     "also check every link of a built site")
+    c.add_argument("--source", type=Path, default=Path("seeds"), metavar="DIR",
+                   help="folder of seeds (default: seeds/)")
+    c.add_argument("--config", type=Path, default=Path("site.toml"), metavar="FILE",
+                   help="site configuration (default: site.toml)")
+    c.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="a built site whose internal links, assets, feeds and sitemaps "
+                        "to check")
+    c.add_argument("--base-url", metavar="URL", help="override base_url from the config")
+    c.add_argument("-v", "--verbose", action="store_true",
+                   help="also say how missing keys would be inferred")
+    c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
     n = sub.add_parser("new", help="write a new seed (a draft) with front matter")
     n.add_argument("title", metavar="TITLE")
     n.add_argument("--lang", help="language code (default: the site's default language)")
@@ -92,6 +106,17 @@ def run_build(args: argparse.Namespace) -> int:
     for line in (result.notes if args.verbose else result.lines):
         print(line, file=sys.stderr)
     if not args.quiet:
+        print(result.summary(), file=sys.stderr)
+    return result.status
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .check import check
+    result = check(args.source, args.config, out=args.out, base_url=args.base_url,
+                   verbose=args.verbose)
+    for line in result.lines:
+        print(line, file=sys.stderr)
+    if not args.quiet and result.status != EXIT_USAGE:
         print(result.summary(), file=sys.stderr)
     return result.status
 
@@ -152,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_new(args)
     if args.command == "tags":
         return run_tags_suggest(args)
+    if args.command == "check":
+        return run_check(args)
     if args.command == "serve":
         from .serve import serve
         return serve(args)

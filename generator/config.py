@@ -96,7 +96,15 @@ SITE_SCHEMA: Mapping[str, Option] = MappingProxyType({
                      default=True),
     "auto_tags": Option(bool, "Give seeds without tags suggested tags at build time.",
                         default=False),
+    "max_seed_mb": Option(int, "Largest seed file read, in megabytes; a larger one is "
+                               "reported and skipped.", default=10, check=_positive),
+    "markdown": Option(dict, "[markdown] table: how Markdown seeds are read.", default=None),
     "languages": Option(dict, "One table per language: [languages.<code>].", required=True),
+})
+
+MARKDOWN_SCHEMA: Mapping[str, Option] = MappingProxyType({
+    "raw_html": Option(bool, "Keep raw HTML written in Markdown seeds (false: escape it, "
+                             "for seeds that come from outside the newsroom).", default=True),
 })
 
 LANGUAGE_SCHEMA: Mapping[str, Option] = MappingProxyType({
@@ -152,6 +160,8 @@ class SiteConfig:
     languages: tuple[LanguageConfig, ...]
     digest: str
     raw: Mapping[str, Any] = field(repr=False)
+    max_seed_bytes: int = 10 * 1024 * 1024
+    raw_html: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -271,6 +281,8 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
                                    message=f"{key}: {message}" if label else message))
 
     values = _validate_table(data, SITE_SCHEMA, "", problem)
+    markdown = _validate_table(values.get("markdown") or {}, MARKDOWN_SCHEMA, "markdown.",
+                               problem)
     languages: list[LanguageConfig] = []
     for code, table in (values.get("languages") or {}).items():
         key = f"languages.{code}"
@@ -337,4 +349,6 @@ def load_config(path: str | Path, *, base_url: str | None = None) -> SiteConfig:
         languages=tuple(languages),
         digest=digest,
         raw=FrozenDict(data),
+        max_seed_bytes=values["max_seed_mb"] * 1024 * 1024,
+        raw_html=markdown["raw_html"],
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import shutil
 import subprocess
 from datetime import datetime
@@ -16,6 +18,30 @@ from .readers import SUFFIXES
 def is_ignored(name: str) -> bool:
     """Hidden files and editor leftovers (.#x.md, x.md~, .x.swp, #x.md#)."""
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".tmp", "#"))
+
+
+def _link_problem(path: str, source: Path, seed_name: bool) -> str | None:
+    """Why a symbolic link is not followed (None: it leads to a seed inside the
+    source folder).  Links to folders are never followed, so no walk can loop."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if not seed_name:
+            return ""
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; skipped (remove the link)"
+        return "symbolic link leads nowhere; skipped (remove the link or restore its target)"
+    if stat.S_ISDIR(st.st_mode):
+        return ("symbolic link to a folder is not followed; skipped (move the folder into "
+                "the source folder instead)")
+    if not seed_name:
+        return ""
+    if not Path(os.path.realpath(path)).is_relative_to(source):
+        return ("symbolic link leads outside the source folder; skipped (copy the file "
+                "into the source folder instead)")
+    if not stat.S_ISREG(st.st_mode):
+        return "symbolic link does not lead to a file; skipped"
+    return None
 
 
 def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
@@ -32,6 +58,8 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
+        except FileNotFoundError:
+            return  # removed since its parent was read: nothing left to build
         except OSError as exc:
             diags.warning(folder, f"cannot read this folder: {exc.strerror}; skipped")
             return
@@ -40,19 +68,23 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
             if is_ignored(name):
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                diags.warning(prefix + rel_prefix + name, "file name is not valid UTF-8; "
+                              "skipped (rename it)")
+                continue
+            try:
+                seed_name = name.lower().endswith(SUFFIXES)
+                if entry.is_symlink():
+                    problem = _link_problem(entry.path, source, seed_name)
+                    if problem is not None:
+                        if problem:
+                            diags.warning(prefix + rel_prefix + name, problem)
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
                     walk(entry.path, rel_prefix + name + "/")
                     continue
-                if not name.lower().endswith(SUFFIXES):
-                    continue
-                if entry.is_symlink():
-                    target = Path(entry.path).resolve()
-                    if not target.is_relative_to(source) or not target.is_file():
-                        diags.warning(prefix + rel_prefix + name,
-                                      "symbolic link leads outside the source folder or "
-                                      "nowhere; skipped")
-                        continue
-                elif not entry.is_file(follow_symlinks=False):
+                elif not seed_name or not entry.is_file(follow_symlinks=False):
                     continue
             except OSError:
                 continue

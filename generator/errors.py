@@ -57,28 +57,58 @@ class Diagnostic:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         prefix = "" if self.severity == ERROR else f"{self.severity}: "
-        return f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
+        text = f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
+        return printable(text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """One line a terminal shows as it is: control, line-breaking and bidi-override
+    characters (from file names or seed text) written as escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class SahifaError(Exception):
     """A problem in one input, carrying the file and line it comes from."""
 
     def __init__(self, message: str, *, file: str | os.PathLike | None = None,
-                 line: int | None = None) -> None:
+                 line: int | None = None, severity: str = ERROR) -> None:
         super().__init__(message)
         self.message = message
         self.file = display_path(file) if file is not None else ""
         self.line = line
+        self.severity = severity  # WARNING: the input is skipped, the build is not failed
 
     def with_file(self, file: str | os.PathLike, line_offset: int = 0) -> "SahifaError":
         line = None if self.line is None else self.line + line_offset
-        return SahifaError(self.message, file=file, line=line)
+        return SahifaError(self.message, file=file, line=line, severity=self.severity)
 
-    def diagnostic(self, severity: str = ERROR) -> Diagnostic:
-        return Diagnostic(file=self.file, line=self.line, message=self.message, severity=severity)
+    def diagnostic(self, severity: str | None = None) -> Diagnostic:
+        return Diagnostic(file=self.file, line=self.line, message=self.message,
+                          severity=severity or self.severity)
 
     def __str__(self) -> str:
         return str(self.diagnostic())
+
+
+DEEP = ("nested too deeply to read (quotes or lists inside one another); flatten the "
+        "text")
+
+
+def seed_gone() -> SahifaError:
+    """A seed deleted between being found and being read: skipped, not an error (the
+    next build, or the preview's next rebuild, no longer finds it)."""
+    return SahifaError("deleted while the build was reading it; skipped", severity=WARNING)
 
 
 class ConfigError(Exception):

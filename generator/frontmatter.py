@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import deque
 from datetime import date, datetime, time
 from typing import Any
 
@@ -28,17 +29,47 @@ _KEY = re.compile(r"^\s*[\"']?([A-Za-z_][A-Za-z0-9_-]*)[\"']?\s*[:=]")
 
 
 def normalise_text(data: bytes, file=None) -> str:
-    """Decode UTF-8 (BOM accepted), turn CRLF and CR into LF."""
+    """Decode UTF-8 (BOM accepted), turn CRLF and CR into LF.
+
+    UTF-16, binary data, invalid UTF-8 and files with nothing but white space
+    are refused with a message that says what to do.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SahifaError(f"UTF-16 text (byte-order mark {data[0]:02X} {data[1]:02X}), not "
+                          "UTF-8; save the file as UTF-8", file=file, line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        if _looks_utf16(data):
+            raise SahifaError("UTF-16 text without a byte-order mark, not UTF-8; save the "
+                              "file as UTF-8", file=file, line=1)
+        raise SahifaError("binary data (a NUL byte), not text: a seed must be a UTF-8 "
+                          "text file", file=file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SahifaError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file "
                           "as UTF-8", file=file, line=line)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SahifaError("contains NUL bytes: not a text file", file=file, line=line)
+    if not text.strip():
+        what = "empty file" if not text else "only white space"
+        raise SahifaError(f"{what}: write the article or delete the file", file=file)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: NUL bytes on one side of the pairs
+    (the high bytes of ASCII spaces, digits and line ends), and it decodes."""
+    head = data[:4096]
+    pairs = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    high, low = max(even, odd), min(even, odd)
+    if len(data) % 2 or high < 2 or high < pairs * 0.1 or low > pairs * 0.01:
+        return False
+    try:
+        text = data.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return False
+    return "\n" in text or " " in text
 
 
 def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
@@ -55,7 +86,8 @@ def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
         if lines[end].rstrip() == fence:
             break
     else:
-        raise SahifaError(f"front matter opened with '{fence}' is never closed", line=1)
+        raise SahifaError(f"front matter opened with '{fence}' is never closed; end it "
+                          f"with a '{fence}' line", line=1)
     block = "\n".join(lines[1:end])
     kind = FENCES[fence]
     meta = _parse_yaml(block) if kind == "yaml" else _parse_toml(block)
@@ -71,6 +103,16 @@ def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
 def _parse_yaml(block: str) -> dict[str, Any]:
     try:
         data = yaml.load(block, Loader=_Loader)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        tag = _TAG.search(exc.problem or "")
+        if tag:
+            raise SahifaError(f"invalid YAML front matter: the tag {_short_tag(tag.group(1))!r} "
+                              "is not allowed; write plain text, numbers, lists and "
+                              "mappings", line=line)
+        raise SahifaError(f"invalid YAML front matter: {exc.problem or 'bad value'}",
+                          line=line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
@@ -85,7 +127,55 @@ def _parse_yaml(block: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SahifaError(f"front matter must be a mapping of keys to values, not a "
                           f"{_kind(data)}", line=2)
+    _check_plain(data, block)
     return {str(k): v for k, v in data.items()}
+
+
+_TAG = re.compile(r"tag '([^']+)'")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+MAX_DEPTH = 16
+
+
+def _check_plain(data: dict, block: str, kind: str = "YAML") -> None:
+    """Only plain values, nested at most MAX_DEPTH deep: no binary or set values, and
+    no alias that repeats a list or mapping (a few lines of aliases can expand to
+    billions of items, or to a loop).  Errors name the line of the top-level key."""
+    lines = block.split("\n")
+    containers = "lists or mappings" if kind == "YAML" else "arrays or tables"
+
+    def line_of(key: str | None) -> int:
+        for number, text in enumerate(lines, 2):
+            m = _KEY.match(text)
+            if m and m.group(1) == key and not text.startswith((" ", "\t")):
+                return number
+        return 1
+
+    seen: set[int] = {id(data)}
+    queue = deque((value, 1, str(key)) for key, value in data.items())
+    while queue:  # breadth first, keys in order: the first repeat is the first alias
+        value, depth, key = queue.popleft()
+        if isinstance(value, (list, dict)):
+            if id(value) in seen:
+                raise SahifaError(f"invalid {kind} front matter: {key}: an alias (*name) "
+                                  "repeats a list or mapping; write the value out instead",
+                                  line=line_of(key))
+            if depth >= MAX_DEPTH:
+                raise SahifaError(f"invalid {kind} front matter: {key}: {containers} nested "
+                                  f"more than {MAX_DEPTH} deep; flatten them",
+                                  line=line_of(key))
+            seen.add(id(value))
+            queue.extend((v, depth + 1, key)
+                         for v in (value.values() if isinstance(value, dict) else value))
+        elif not isinstance(value, (str, int, float, bool, type(None), date, datetime, time)):
+            what = "binary data" if isinstance(value, bytes) else f"a {type(value).__name__}"
+            raise SahifaError(f"invalid {kind} front matter: {key}: {what} is not a plain "
+                              "value; write text, numbers, lists and mappings",
+                              line=line_of(key))
 
 
 def _parse_toml(block: str) -> dict[str, Any]:
@@ -95,6 +185,10 @@ def _parse_toml(block: str) -> dict[str, Any]:
         msg, line = toml_problem(exc)
         raise SahifaError(f"invalid TOML front matter: {msg}",
                           line=line + 1 if line is not None else 1)
+    except RecursionError:
+        raise SahifaError(f"invalid TOML front matter: arrays or tables nested more than "
+                          f"{MAX_DEPTH} deep; flatten them", line=1) from None
+    _check_plain(data, block, "TOML")
     return data
 
 

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from . import langdetect
 from .config import SiteConfig
 from .bodies import Body
-from .errors import SahifaError
+from .errors import SahifaError, seed_gone
 from .model import Article, Document, FrozenDict, Seed
 from .slugs import fallback_slug, slugify, tag_slug
 
@@ -35,6 +35,9 @@ def name_parts(rel: str) -> tuple[str, str | None]:
     return str(p.parent / stem), None
 
 
+AMBIGUOUS_DATE = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
+
+
 def parse_datetime(value: Any, tz) -> datetime:
     """An ISO 8601 text, date or datetime → an aware datetime (naive → site zone)."""
     if isinstance(value, datetime):
@@ -48,16 +51,27 @@ def parse_datetime(value: Any, tz) -> datetime:
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
+            if AMBIGUOUS_DATE.match(text):
+                raise ValueError(f"{value!r} is ambiguous (which is the day, which the "
+                                 "month?); write it as ISO 8601, year first, like "
+                                 "2025-05-03") from None
             raise ValueError(f"{value!r} is not an ISO 8601 date (like 2025-05-03 or "
                              "2025-05-03T09:30:00+01:00)") from None
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected an ISO 8601 date, got {_kind(value)}")
     else:
-        raise ValueError(f"expected an ISO 8601 date, got {type(value).__name__} {value!r}")
+        raise ValueError(f"expected an ISO 8601 date like 2025-05-03, got the number "
+                         f"{value!r}")
+    shown = repr(value) if isinstance(value, str) else value.isoformat()
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz)
     try:
-        return dt.astimezone(tz)
+        local = dt.astimezone(tz)
+        local.astimezone(timezone.utc)  # feeds and sitemaps need it in UTC too
     except (OverflowError, ValueError):
-        raise ValueError(f"{value!r} is out of range") from None
+        raise ValueError(f"{shown} is out of range (years 1 to 9999, in the site's time "
+                         "zone and in UTC)") from None
+    return local
 
 
 class _Fields:
@@ -181,7 +195,11 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
             date = file_dates[seed.rel].astimezone(tz)
             inferred.append("date from the last git commit")
         else:
-            date = datetime.fromtimestamp(os.stat(seed.path).st_mtime, timezone.utc).astimezone(tz)
+            try:
+                mtime = os.stat(seed.path).st_mtime
+            except FileNotFoundError:
+                raise seed_gone() from None
+            date = datetime.fromtimestamp(mtime, timezone.utc).astimezone(tz)
             inferred.append("date from the file's modification time")
     updated = f.when("updated", tz)
 

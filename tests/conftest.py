@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,8 +13,10 @@ from hypothesis import settings
 from generator.build import BuildRequest, build
 
 # Property tests check behaviour, not speed: no per-example deadline on a busy machine.
+# `make fuzz` (SAHIFA_FUZZ=1) runs them with many more examples.
 settings.register_profile("sahifa", deadline=None)
-settings.load_profile("sahifa")
+settings.register_profile("sahifa-fuzz", deadline=None, max_examples=5000)
+settings.load_profile("sahifa-fuzz" if os.environ.get("SAHIFA_FUZZ") == "1" else "sahifa")
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)

@@ -151,7 +151,8 @@ def test_invalid_utf8_and_nul_are_reported_with_their_line():
     assert bad.value.line == 4
     with pytest.raises(SahifaError) as nul:
         frontmatter.normalise_text(b"Titre\n\x00\n")
-    assert (nul.value.message, nul.value.line) == ("contains NUL bytes: not a text file", 2)
+    assert (nul.value.message, nul.value.line) == (
+        "binary data (a NUL byte), not text: a seed must be a UTF-8 text file", None)
 
 
 # =========================================================================== Markdown reader
@@ -239,7 +240,7 @@ def test_yaml_front_matter_lines_and_body_start():
 
 @pytest.mark.parametrize("text, message, line", [
     ("---\ntitle: x\n\nLe corps.\n",
-     "front matter opened with '---' is never closed", 1),
+     "front matter opened with '---' is never closed; end it with a '---' line", 1),
     ("---\ntitle: Titre\nlang: fr\nauthor: : Amina\ntags: [a]\n---\n",
      "invalid YAML front matter: mapping values are not allowed in this context", 4),
     ("---\n- un\n- deux\n---\n",
@@ -261,8 +262,8 @@ def test_yaml_python_tags_are_refused_and_never_executed(tmp_path):
     with pytest.raises(SahifaError) as exc:
         frontmatter.split(text)
     assert exc.value.message == (
-        "invalid YAML front matter: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/object/apply:os.mkdir'")
+        "invalid YAML front matter: the tag '!!python/object/apply:os.mkdir' is not "
+        "allowed; write plain text, numbers, lists and mappings")
     assert exc.value.line == 3
     assert not marker.exists()
 
@@ -291,7 +292,7 @@ def test_bad_field_types_name_the_key_line(site):
     assert result.lines == (
         f"{shown(site, 'a.md')}:3: lang: 'de' is not a configured language (ar, fr, en, zgh)",
         f"{shown(site, 'b.md')}:5: draft: expected true or false, got text",
-        f"{shown(site, 'c.txt')}:1: no text: a raw article needs a title line and paragraphs",
+        f"{shown(site, 'c.txt')}: empty file: write the article or delete the file",
     )
 
 
@@ -436,7 +437,8 @@ def test_bad_seed_is_reported_once_and_others_still_built(site):
     result = site.build()
     assert result.status == 1
     assert result.lines == (
-        f"{shown(site, 'casse.md')}:1: front matter opened with '---' is never closed",)
+        f"{shown(site, 'casse.md')}:1: front matter opened with '---' is never closed; "
+        "end it with a '---' line",)
     assert result.articles == 2
     assert (site.out / "fr/2025/05/03/bon-article/index.html").is_file()
     assert (site.out / "ar/2025/05/04/خبر-آخر/index.html").is_file()

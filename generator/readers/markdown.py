@@ -7,8 +7,10 @@ import html
 import re
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 
 from .. import frontmatter
+from ..errors import SahifaError
 from ..model import Document
 from ..slugs import slugify
 
@@ -74,15 +76,111 @@ def find_title(body: str, body_line: int) -> tuple[str | None, int | None, str]:
     return None, None, body
 
 
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
+URL_ATTRIBUTES = ("href", "src", "srcset", "cite", "action", "formaction", "poster",
+                  "background", "longdesc", "usemap", "data", "xlink:href")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                        r"\ufeff]+")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative links and http(s), mailto, tel and ftp ones; False for
+    javascript:, data:, vbscript: and any other scheme, however it is disguised
+    (character references, case, control or invisible characters)."""
+    text = url
+    for _ in range(3):  # &amp;#106; → &#106; → j
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    m = _SCHEME.match(_INVISIBLE.sub("", text).lower())
+    return m is None or m.group(1) in SAFE_SCHEMES
+
+
+class LinkGuard(Treeprocessor):
+    """Markdown links and images with an unsafe URL lose it (the text stays), and
+    no Markdown element carries an event handler (attribute lists could add one)."""
+
+    def run(self, root):
+        for el in root.iter():
+            for name in list(el.attrib):
+                low = name.lower()
+                if low.startswith("on") or (low in URL_ATTRIBUTES
+                                            and not _safe_attribute(low, el.attrib[name])):
+                    del el.attrib[name]
+
+
+def _safe_attribute(name: str, value: str) -> bool:
+    if name == "srcset":  # "a.jpg 1x, b.jpg 2x": every candidate
+        return all(is_safe_url(part.strip().split(" ")[0]) for part in value.split(","))
+    return is_safe_url(value)
+
+
+# Python-Markdown's inline stage takes time quadratic in the markup of one paragraph
+# (unmatched '[' worst, then '\\', then '*', '_', '`'): a few kilobytes built for it
+# would hold a build for hours.  Such text is refused before conversion.  The weights
+# and budgets keep the worst accepted seed to about a second; real articles use a
+# hundredth of them.
+PARAGRAPH_BUDGET = 2_000_000
+SEED_BUDGET = 10_000_000
+_CHUNK_START = re.compile(r"^ {0,3}(?:[-*+]\s|\d{1,9}[.)]\s|\||#|>\s*(?:[-*+]\s|\d|#))")
+
+
+def markup_cost(lines: list[str]) -> int:
+    text = "".join(lines)
+    brackets, escapes = text.count("["), text.count("\\")
+    marks = text.count("*") + text.count("_") + text.count("`")
+    return brackets * brackets + escapes * escapes // 10 + marks * marks // 300
+
+
+def check_markup(body: str, body_line: int) -> None:
+    """Refuse Markdown whose inline markup would take unreasonably long to read."""
+    total = 0
+    chunk: list[str] = []
+    start = body_line
+
+    def close() -> None:
+        nonlocal total
+        if not chunk:
+            return
+        cost = markup_cost(chunk)
+        if cost > PARAGRAPH_BUDGET:
+            raise SahifaError("this paragraph holds too much Markdown markup (brackets, "
+                              "backslashes, emphasis marks) to be read in reasonable time; "
+                              "split it into shorter paragraphs", line=start)
+        total += cost
+        chunk.clear()
+
+    for number, line in enumerate(body.split("\n"), body_line):
+        if not line.strip() or _CHUNK_START.match(line):
+            close()
+            start = number
+        if line.strip():
+            if not chunk:
+                start = number
+            chunk.append(line)
+    close()
+    if total > SEED_BUDGET:
+        raise SahifaError("this seed holds too much Markdown markup (brackets, backslashes, "
+                          "emphasis marks) to be read in reasonable time; split it into "
+                          "several seeds")
+
+
 class MarkdownReader:
     fmt = "md"
 
-    def __init__(self) -> None:
+    def __init__(self, raw_html: bool = True) -> None:
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
             output_format="html",
         )
+        self._md.treeprocessors.register(LinkGuard(self._md), "sahifa-link-guard", 1)
+        if not raw_html:
+            # Raw HTML is then text like any other: escaped, shown, never interpreted.
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
 
     def convert(self, source: str) -> str:
         self._md.reset()
@@ -90,6 +188,7 @@ class MarkdownReader:
 
     def read(self, text: str) -> Document:
         meta, key_lines, body, body_line = frontmatter.split(text)
+        check_markup(body, body_line)
         title, title_line, rest = find_title(body, body_line)
         given = meta.get("title")
         if given is not None and rest is not body and title != str(given).strip():

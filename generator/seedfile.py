@@ -1,0 +1,40 @@
+"""Read one seed file's bytes, refusing what no newsroom article can be."""
+
+from __future__ import annotations
+
+import os
+
+from .errors import SahifaError, seed_gone
+
+MB = 1024 * 1024
+
+
+def read_seed_bytes(path: str | os.PathLike, limit: int, data: bytes | None = None) -> bytes:
+    """The bytes of a seed; a SahifaError (without file) when it cannot be read,
+    vanished, or holds more than `limit` bytes (never more than that is read).
+    Bytes already read are only checked."""
+    if data is not None:
+        if len(data) > limit:
+            raise _too_big(len(data), limit)
+        return data
+    try:
+        with open(path, "rb") as fp:
+            size = os.fstat(fp.fileno()).st_size
+            if size > limit:
+                raise _too_big(size, limit)
+            data = fp.read(limit + 1)
+    except FileNotFoundError:
+        raise seed_gone() from None
+    except IsADirectoryError:
+        raise SahifaError("is a folder, not a file; rename it") from None
+    except OSError as exc:
+        raise SahifaError(f"cannot read: {exc.strerror}; check the file's permissions "
+                          "and the disk") from None
+    if len(data) > limit:  # grew while being read
+        raise _too_big(len(data), limit)
+    return data
+
+
+def _too_big(size: int, limit: int) -> SahifaError:
+    return SahifaError(f"{size / MB:.1f} MB, more than the {limit / MB:g} MB a seed may hold; "
+                       "split it, or raise max_seed_mb in site.toml")
