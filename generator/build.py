@@ -26,9 +26,9 @@ from .config import SiteConfig, load_config
 from .discover import discover, git_dates
 from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
                      SahifaError, display_path)
-from .fingerprint import Fingerprinter, base_digest, code_digest
+from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
 from .incremental import Snapshot
-from .cache import BuildState, content_digest, stat_key
+from .cache import BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
 from .render import Renderer
@@ -187,7 +187,8 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
                 for seed, (item, digest) in zip(chunk, part):
                     results[seed.rel], digests[seed.rel] = item, digest
                 progress.advance(len(chunk))
-    state.store(scope, {rel: (keys[rel], digest, results[rel])
+    now_ns = time.time_ns()
+    state.store(scope, {rel: (trusted(keys[rel], now_ns), digest, results[rel])
                         for rel, digest in digests.items() if digest is not None})
     return [results[seed.rel] for seed in seeds]
 
@@ -256,17 +257,17 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         publisher = Publisher(request.out, protected=(source, config.path, config.theme_dir))
         asset_names, asset_data = assets_mod.collect(config.theme_dir / "static",
                                                      config.root / "static")
+        state.code = state.code or code_digest()  # the code cannot change under a state
         renderer = Renderer(config, urls, asset_names, previous=state.renderer,
-                            cache_dir=None if request.clean else cache_dir)
+                            cache_dir=None if request.clean else cache_dir, code=state.code)
         renderer.check()
         state.renderer = renderer
     except (BuildError, ConfigError) as exc:
         return _failed(EXIT_USAGE, exc.diagnostics)
     except SahifaError as exc:
         return _failed(EXIT_USAGE, [exc.diagnostic()])
-    code = state.code or code_digest()  # the running code cannot change under a state
-    state.code = code
-    scope = base_digest(__version__, code, config.digest)
+    scope = base_digest(__version__, state.code, config.digest,
+                        environment_digest(config.timezone))
     lap("config")
 
     request.progress.stage("discover")
@@ -286,11 +287,16 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         for a in articles if a.inferred])
     state.keep_bodies(articles)
     if config.auto_tags:
-        articles = tags.with_suggested_tags(articles, state.reuse)
+        articles = tags.with_suggested_tags(articles, state.tag_reuse)
+        state.tag_reuse.rotate()
     lap("read")
 
     request.progress.stage("assemble", len(articles))
-    key = (scope, request.drafts, request.future, tuple(sorted(asset_names.items())))
+    # Everything the plan is made from besides the articles: static files by content
+    # too (those published under their own name change without changing the names).
+    key = (scope, request.drafts, request.future,
+           base_digest(*(f"{name}\0{content_digest(data)}"
+                         for name, data in sorted(asset_data.items()))))
     snapshot = state.snapshot
     changed = snapshot.changes(key, articles, now) if snapshot is not None else None
     if changed is not None:  # only content changed: swap it into the previous plan

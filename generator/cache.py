@@ -29,12 +29,12 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bodies import Body, BodyStore
+from .bodies import PACK_PREFIX, Body, BodyStore
 from .errors import Diagnostic
 from .writer import HELD_LOCKS
 from .model import Article, Reuse, Seed
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 SEEDS_FILE = "sahifa-seeds.pickle"
 LOCK_FILE = "sahifa.lock"
 SAVE_AFTER_CHANGES = 32  # seeds changed since the saved state before saving is worth it
@@ -46,7 +46,20 @@ def stat_key(seed: Seed, file_dates: dict) -> tuple:
         st = os.stat(seed.path)
     except OSError:
         return ("missing",)
-    return (st.st_mtime_ns, st.st_size, st.st_ino, file_dates.get(seed.rel))
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns, file_dates.get(seed.rel))
+
+
+RACY_NS = 2_000_000_000
+
+
+def trusted(key: tuple, now_ns: int) -> tuple:
+    """The key to remember for a file read at `now_ns`.  A file changed within the
+    last two seconds may change again within the same timestamp tick (coarse file
+    systems have one-second ticks) and keep its key: such an entry keeps only its
+    git date, so the next build compares its bytes instead ("racy clean")."""
+    if len(key) == 5 and now_ns - max(key[0], key[3]) < RACY_NS:
+        return (None, None, None, None, key[4])
+    return key
 
 
 def content_digest(data: bytes) -> str:
@@ -59,6 +72,7 @@ class BuildState:
     # rel → (stat key, content digest, article or diagnostic)
     seeds: dict[str, tuple[tuple, str, Article | Diagnostic]] = field(default_factory=dict)
     reuse: Reuse = field(default_factory=Reuse)
+    tag_reuse: Reuse = field(default_factory=Reuse)   # articles given suggested tags
     fingerprints: dict = field(default_factory=dict)
     routes: tuple = (None, {})        # (configuration digest, routes by their inputs)
     related: tuple = (None, None)
@@ -70,6 +84,7 @@ class BuildState:
     lock: int | None = None           # the cache folder's lock, held while building
     loaded: tuple | None = None       # (seeds, snapshot) as read from the folder
     loaded_scope: str = ""
+    loaded_base: str | None = None
     code: str = ""                    # digest of Sahifa's own source, once per process
 
     # ------------------------------------------------------------- seeds
@@ -86,7 +101,7 @@ class BuildState:
         if scope != self.scope:
             return None
         found = self.seeds.get(seed.rel)
-        if found is None or found[1] != digest or found[0][3:] != key[3:]:
+        if found is None or found[1] != digest or found[0][4:] != key[4:]:
             return None
         item = found[2]
         if isinstance(item, Article) and MTIME_DATE in item.inferred and found[0][0] != key[0]:
@@ -154,6 +169,7 @@ class BuildState:
         state.saved = state.token()
         state.loaded = (state.seeds, state.snapshot)
         state.loaded_scope = state.scope
+        state.loaded_base = getattr(state.snapshot, "fingerprint_base", None)
         return state
 
     def keep_bodies(self, articles) -> None:
@@ -182,8 +198,9 @@ class BuildState:
             return True
         seeds, snapshot = self.loaded
         if (self.snapshot is None or snapshot is None or self.snapshot.origin is not snapshot.origin
-                or self.scope != self.loaded_scope):
-            return True
+                or self.scope != self.loaded_scope
+                or self.snapshot.fingerprint_base != self.loaded_base):
+            return True  # planned again, or every fingerprint made again (templates)
         changed = len(self.seeds.keys() ^ seeds.keys())
         changed += sum(1 for rel, entry in self.seeds.items() if seeds.get(rel, entry) != entry)
         return changed > SAVE_AFTER_CHANGES
@@ -213,8 +230,11 @@ class BuildState:
             self.bodies.sweep()
             self.saved = self.token()
             self.loaded, self.loaded_scope = (self.seeds, self.snapshot), self.scope
+            self.loaded_base = getattr(self.snapshot, "fingerprint_base", None)
         except OSError:
-            pass
+            pass  # could not write it: only speed is lost
+        except Exception:  # the cache proved wrong (a damaged pack): forget it all
+            self.discard(folder)
         finally:
             self.release()
 
@@ -222,6 +242,10 @@ class BuildState:
         """Forget what the folder holds (it proved wrong)."""
         try:
             (folder / SEEDS_FILE).unlink(missing_ok=True)
+            if self.bodies is not None:
+                self.bodies.close()
+                for pack in folder.glob(f"{PACK_PREFIX}*.pack"):
+                    pack.unlink(missing_ok=True)
         except OSError:
             pass
         self.release()

@@ -13,6 +13,8 @@ import copyreg
 import hashlib
 import io
 import pickle
+import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +35,46 @@ def tree_digest(*folders: Path) -> str:
             h.update(path.relative_to(folder).as_posix().encode() + b"\0")
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+# What else decides the bytes of a page: the libraries that read, format and render.
+LIBRARIES = ("markdown", "PyYAML", "Babel", "Jinja2", "MarkupSafe", "tzdata", "pagefind",
+             "hijridate", "stop-words")
+
+
+@lru_cache(maxsize=8)
+def environment_digest(timezone: str) -> str:
+    """Digest of the Python and library versions and of the time zone's rules as the
+    system holds them (Morocco's change often): an upgrade renders everything again."""
+    from importlib import metadata
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"\0{name}={version}".encode())
+    h.update(b"\0" + _zone_bytes(timezone))
+    return h.hexdigest()
+
+
+def _zone_bytes(key: str) -> bytes:
+    """The compiled rules of a time zone, where zoneinfo finds them."""
+    import zoneinfo
+    if key and ".." not in key and not key.startswith("/"):
+        for folder in zoneinfo.TZPATH:
+            try:
+                return Path(folder, key).read_bytes()
+            except OSError:
+                continue
+        try:
+            from importlib import resources
+            package, _, name = f"tzdata.zoneinfo/{key}".rpartition("/")
+            return resources.files(package.replace("/", ".")).joinpath(name).read_bytes()
+        except (ImportError, OSError, ValueError):
+            pass
+    return key.encode()
 
 
 def code_digest() -> str:

@@ -186,7 +186,11 @@ class Planner:
         """Related articles; reused from the previous build when no article's
         language, date or tags changed (an edited body changes none of them)."""
         site = self.site
-        key = tuple((a.source_path, a.lang, a.date, a.tags) for a in site.articles)
+        # The offset too: two datetimes of one zone compare equal in the hour a clock
+        # goes back although they are an hour apart.
+        key = (getattr(self.memo, "scope", None),
+               tuple((a.source_path, a.lang, a.date, a.date.utcoffset(), a.tags)
+                     for a in site.articles))
         if self.memo is not None and self.memo.related[0] == key:
             by_path = {a.source_path: a for a in site.articles}
             return {path: tuple(by_path[p] for p in others)

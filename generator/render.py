@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import re
 from pathlib import Path
 
@@ -184,7 +185,21 @@ def interface_text(translations):
 class BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in the cache folder, keyed by their source: a new
     process loads them instead of compiling again.  Failing to read or write it
-    only costs time."""
+    only costs time.  What compiling depends on besides the source (Sahifa's code,
+    which sets the environment's options, and Jinja's version) names the folder."""
+
+    @classmethod
+    def for_code(cls, cache_dir: Path, code: str) -> "BytecodeCache":
+        name = hashlib.blake2b(f"{jinja2.__version__}\0{code}".encode(),
+                               digest_size=8).hexdigest()
+        folder = cache_dir / "templates" / name
+        try:  # compiled by other versions: never read again
+            for other in (cache_dir / "templates").iterdir():
+                if other != folder:
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass
+        return cls(str(folder))
 
     def load_bytecode(self, bucket) -> None:
         try:
@@ -209,9 +224,10 @@ class Renderer:
     """
 
     def __init__(self, config: SiteConfig, urls: UrlBuilder, asset_names: dict[str, str],
-                 previous: "Renderer | None" = None, cache_dir: Path | None = None) -> None:
+                 previous: "Renderer | None" = None, cache_dir: Path | None = None,
+                 code: str = "") -> None:
         self.config = config
-        self.bytecode = BytecodeCache(str(cache_dir / "templates")) if cache_dir else None
+        self.bytecode = BytecodeCache.for_code(cache_dir, code) if cache_dir else None
         loader = TemplateSnapshot(template_folders(config))
         catalogs = {lang.code: read_catalog(config.theme_dir, lang) for lang in config.languages}
         h = hashlib.blake2b(digest_size=16)

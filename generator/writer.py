@@ -117,10 +117,12 @@ def worker_start() -> None:
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _create(target: str, make) -> None:
-    """Run make(target), which creates `target` exclusively.  An entry already there
+def _create(root: str, rel: str, make):
+    """Run make(target), which creates root/rel exclusively.  An entry already there
     is removed first, never written through, because it may be a hard link shared
-    with the live site; a missing folder is made."""
+    with the live site; a missing folder is made, and a file where a folder now goes
+    (inside the back tree) is removed."""
+    target = os.path.join(root, rel)
     try:
         return make(target)
     except FileExistsError:
@@ -130,13 +132,20 @@ def _create(target: str, make) -> None:
             os.unlink(target)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
+    except NotADirectoryError:
+        parts = rel.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            folder = os.path.join(root, *parts[:i])
+            if os.path.islink(folder) or (os.path.lexists(folder) and not os.path.isdir(folder)):
+                os.unlink(folder)  # a file where a folder now goes
+        os.makedirs(os.path.dirname(target), exist_ok=True)
     return make(target)
 
 
 def write_file(root: Path | str, rel: str, data: bytes) -> None:
     """Write one file of the back tree, which nobody reads until it is swapped in.
     `rel` has been checked by Publisher.claim."""
-    fd = _create(os.path.join(root, rel), lambda t: os.open(t, WRITE_FLAGS, 0o644))
+    fd = _create(str(root), rel, lambda t: os.open(t, WRITE_FLAGS, 0o644))
     with os.fdopen(fd, "wb") as fp:
         fp.write(data)
 
@@ -267,7 +276,7 @@ class Publisher:
         source = os.path.join(self.out, rel)
         target = os.path.join(self.back, rel)
         try:
-            _create(target, lambda t: os.link(source, t))
+            _create(str(self.back), rel, lambda t: os.link(source, t))
         except FileNotFoundError:
             return False
         except OSError:  # no hard links here: copy, keeping the modification time
@@ -301,7 +310,10 @@ class Publisher:
             if stale:
                 self._changing_back()
             for rel in stale:
-                (self.back / rel).unlink(missing_ok=True)
+                try:
+                    (self.back / rel).unlink(missing_ok=True)
+                except (IsADirectoryError, PermissionError):
+                    pass  # a folder of this build's outputs now stands there
             dirs = {str(PurePosixPath(rel).parent) for rel in stale}
         else:
             self._changing_back()

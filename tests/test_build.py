@@ -435,3 +435,39 @@ def test_a_tampered_manifest_cannot_delete_outside_the_output(site):
     (back / ".sahifa").write_text(json.dumps(manifest), encoding="utf-8")
     assert site.build().status == 0
     assert victim.read_text() == "keep"
+
+
+def test_a_static_file_replaced_by_a_folder_of_the_same_name(site):
+    """The back tree may still hold the file where a folder now goes."""
+    site.write("a.md", ar_seed())
+    static = site.root / "static"
+    static.mkdir()
+    (static / "thing").write_text("a file")
+    assert site.build().status == 0
+    site.write("b.md", ar_seed().replace("2025", "2024"))
+    assert site.build().status == 0  # the back tree now holds static/thing, the file
+    (static / "thing").unlink()
+    (static / "thing").mkdir()
+    (static / "thing" / "a.txt").write_text("in a folder")
+    for _ in range(2):
+        result = site.build()
+        assert result.status == 0, result.lines
+        assert (site.out / "static" / "thing" / "a.txt").read_text() == "in a folder"
+
+
+def test_a_changed_static_file_with_its_own_name_is_published(site):
+    """Files published under their own name (not a content hash) change without
+    changing any name: the plan must follow their bytes."""
+    from generator.cache import BuildState
+    site.write("a.md", ar_seed())
+    static = site.root / "static"
+    static.mkdir()
+    state = BuildState()
+    for version in ("one", "two"):
+        (static / "notes.txt").write_text(version)
+        assert site.build().status == 0  # a new process, with the cache
+        assert (site.out / "static" / "notes.txt").read_text() == version
+    for version in ("three", "four"):
+        (static / "notes.txt").write_text(version)
+        assert site.build(state=state).status == 0  # the preview's kept state
+        assert (site.out / "static" / "notes.txt").read_text() == version
