@@ -13,7 +13,6 @@ import re
 from email.utils import format_datetime
 from typing import Sequence
 from urllib.parse import urljoin, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 from .config import LanguageConfig, SiteConfig
 from .model import Article
@@ -28,6 +27,22 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def rfc822(value) -> str:
     return format_datetime(value)
+
+
+def escape(value: str) -> str:
+    """&, < and > as entities (what xml.sax.saxutils does, without importing the
+    URL machinery it pulls in)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value with its quotes, as xml.sax.saxutils.quoteattr."""
+    value = escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in value:
+        if "'" in value:
+            return '"' + value.replace('"', "&quot;") + '"'
+        return "'" + value + "'"
+    return '"' + value + '"'
 
 
 def xml_text(value: str) -> str:

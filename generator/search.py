@@ -24,7 +24,6 @@ with, while `write_files` has no such limit.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -102,6 +101,7 @@ def run_pagefind(site: Path, out: Path) -> dict[str, bytes]:
     if binary is None or not os.access(binary, os.X_OK):
         raise SahifaError(f"the Pagefind binary {'' if binary is None else str(binary) + ' '}"
                           f"is missing ({hint})")
+    import asyncio
     try:
         asyncio.run(asyncio.wait_for(_pagefind(site, out), TIMEOUT))
     except asyncio.TimeoutError:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Iterable, Sequence
-from xml.sax.saxutils import quoteattr
 
 from .config import SiteConfig
-from .feeds import xml_text
+from .feeds import quoteattr, xml_text
 from .model import Article
 from .urls import UrlBuilder
 
