@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 
 from .build import BuildRequest, BuildState, build
 from .config import load_config
-from .errors import ConfigError
+from .errors import BuildError, ConfigError
+from .writer import Publisher
 
 DEFAULT_PREVIEW_DIR = Path(".cache") / "preview"
 QUIET_SECONDS = 0.02      # a burst is over when nothing changed for this long
@@ -82,6 +83,12 @@ class Rebuilder:
         keeps lives until the next build, leave it out of the cycle collector's rounds,
         which would walk it again and again."""
         self.build_state.prepare()
+        try:
+            caught_up = Publisher(self.request.out).catch_up(self.build_state.published)
+        except (OSError, BuildError):
+            caught_up = None
+        if caught_up is not None:
+            self.build_state.published = caught_up
         gc.collect()
         gc.freeze()
 
@@ -185,13 +192,15 @@ def coalesce(changes: "queue.Queue[str]", quiet: float = QUIET_SECONDS) -> None:
 
 def builder_loop(rebuild: Rebuilder, changes: "queue.Queue[str]", notify,
                  stop: threading.Event) -> None:
+    tidy = getattr(rebuild, "tidy", None)
+    if tidy is not None:
+        tidy()  # after the first build, while the server starts answering
     while not stop.is_set():
         coalesce(changes)
         if stop.is_set():
             return
         if rebuild():
             notify()
-        tidy = getattr(rebuild, "tidy", None)
         if tidy is not None:
             # Collecting holds the interpreter for a moment: let the server send the
             # reload and answer the browser first.
@@ -322,7 +331,6 @@ def serve(args: argparse.Namespace) -> int:
     state = PreviewState()
     rebuild = Rebuilder(request, state)
     rebuild()
-    rebuild.tidy()
 
     class ExternalWatcher(LRWatcher):
         """Changes come from our own watcher thread, not livereload's polling."""

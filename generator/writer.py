@@ -72,6 +72,15 @@ def read_manifest(folder: Path, known: tuple | None = None) -> dict[str, str] | 
     return files
 
 
+def _write_manifest(folder: Path, files: dict[str, str]) -> dict[str, str]:
+    """Write a tree's manifest (its last step: it says the tree is whole)."""
+    files = dict(sorted(files.items()))
+    (folder / MANIFEST).write_text(
+        json.dumps({"version": MANIFEST_VERSION, "files": files}, ensure_ascii=False,
+                   separators=(",", ":")) + "\n", encoding="utf-8")
+    return files
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where unsupported."""
     libc_name = ctypes.util.find_library("c")
@@ -333,16 +342,47 @@ class Publisher:
                     break
                 folder = folder.parent
 
+    def catch_up(self, known: dict | None = None) -> dict | None:
+        """Make the back tree what the front is (hard links), so that the next build
+        writes only what it changes instead of first linking everything the last
+        build wrote.  The preview does this while it waits for the next save.
+        Returns the manifests as open() takes them, or None when there was nothing
+        to do (or another build holds the folder)."""
+        try:
+            self._lock()
+        except BuildError:
+            return None
+        try:
+            self.recover()
+            known = known or {}
+            front = read_manifest(self.out, known.get("front"))
+            if not front:
+                return None
+            self.front_files = front
+            self._front_read = (_signature(self.out / MANIFEST), front)
+            self._clean, self._known_back, self._back_read = False, known.get("back"), None
+            self._back_marked = True
+            self._open_back()
+            if self.back_files == front:
+                return {"front": self._front_read, "back": self._back_read}
+            for rel, fingerprint in front.items():
+                if self.back_files is not None and self.back_files.get(rel) == fingerprint:
+                    self.files[rel] = fingerprint
+                elif not self.link_from_front(rel, fingerprint):
+                    return None  # the front changed under us: leave it to the next build
+            self._sweep()
+            files = _write_manifest(self.back, self.files)
+            return {"front": self._front_read,
+                    "back": (_signature(self.back / MANIFEST), files)}
+        finally:
+            self._unlock()
+
     def commit(self) -> dict:
         """Swap the back tree in.  Returns the manifests as they now are on disk, for
         the next open() in the same process."""
         self._open_back()
         self._sweep()
-        files = dict(sorted(self.files.items()))
-        manifest = {"version": MANIFEST_VERSION, "files": files}
-        (self.back / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False,
-                                                     separators=(",", ":")) + "\n",
-                                          encoding="utf-8")
+        files = _write_manifest(self.back, self.files)
         old_front = self._front_read
         try:
             if not self.out.exists():

@@ -471,3 +471,32 @@ def test_a_changed_static_file_with_its_own_name_is_published(site):
         (static / "notes.txt").write_text(version)
         assert site.build(state=state).status == 0  # the preview's kept state
         assert (site.out / "static" / "notes.txt").read_text() == version
+
+
+def test_the_back_tree_is_caught_up_while_the_preview_waits(site):
+    """After a build, the back tree holds the site before it; catching up links the
+    front's files into it (the preview does this while idle), so that the next build
+    only writes what it changes."""
+    site.write("a.md", ar_seed())
+    site.write("b.md", ar_seed(title="خبر ثان", date="2025-05-04T10:00:00+01:00"))
+    assert site.build().status == 0  # the first build: the back tree is now empty
+    back = site.root / ".site.sahifa-back"
+    known = writer.Publisher(site.out).catch_up()
+    assert known is not None
+    front_files = {p.relative_to(site.out).as_posix(): p for p in site.out.rglob("*")
+                   if p.is_file()}
+    back_files = {p.relative_to(back).as_posix(): p for p in back.rglob("*") if p.is_file()}
+    assert set(front_files) == set(back_files)
+    for rel, path in front_files.items():
+        if rel != ".sahifa":
+            assert os.stat(path).st_ino == os.stat(back_files[rel]).st_ino, rel
+    assert writer.Publisher(site.out).catch_up(known) == known  # nothing more to do
+    site.write("b.md", ar_seed(title="خبر ثان", date="2025-05-04T10:00:00+01:00",
+                               extra="summary: ملخص جديد\n"))
+    before = {rel: os.stat(p).st_ino for rel, p in front_files.items()}
+    result = site.build()
+    assert result.status == 0 and 0 < result.written < len(front_files) // 2
+    after = {p.relative_to(site.out).as_posix(): os.stat(p).st_ino
+             for p in site.out.rglob("*") if p.is_file()}
+    kept = [rel for rel in before if after.get(rel) == before[rel]]
+    assert len(kept) + result.written + 1 >= len(before)  # (+1: the manifest)
