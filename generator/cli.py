@@ -121,15 +121,23 @@ def run_check(args: argparse.Namespace) -> int:
     return result.status
 
 
-def run_new(args: argparse.Namespace) -> int:
+def _config_or_report(args: argparse.Namespace):
+    """The site configuration, or None after printing what is wrong with it."""
     from .config import load_config
-    from .errors import ConfigError, SahifaError
-    from .newseed import new_seed
+    from .errors import ConfigError
     try:
-        config = load_config(args.config)
+        return load_config(args.config)
     except ConfigError as exc:
         for d in exc.diagnostics:
             print(d, file=sys.stderr)
+        return None
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .errors import SahifaError
+    from .newseed import new_seed
+    config = _config_or_report(args)
+    if config is None:
         return EXIT_USAGE
     tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
     try:
@@ -144,14 +152,10 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_tags_suggest(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .errors import ConfigError, Diagnostic
+    from .errors import Diagnostic
     from .tags import suggest_seeds
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for d in exc.diagnostics:
-            print(d, file=sys.stderr)
+    config = _config_or_report(args)
+    if config is None:
         return EXIT_USAGE
     if not args.source.is_dir():
         print(f"{args.source}: source folder not found", file=sys.stderr)

@@ -134,8 +134,7 @@ def small_site(root: Path, n: int, words: int) -> None:
         (root / "seeds" / f"s{i}.md").write_text(
             f"---\ntitle: Item {i}\nlang: en\ndate: 2025-05-0{i % 9 + 1}\n---\n"
             + ("word " * words) + "\n", encoding="utf-8")
-    (root / "site.toml").write_text(CONFIG.replace("search = false", "search = false"),
-                                    encoding="utf-8")
+    (root / "site.toml").write_text(CONFIG, encoding="utf-8")
 
 
 def build_into(root: Path, out: Path) -> subprocess.CompletedProcess:
@@ -147,12 +146,17 @@ def build_into(root: Path, out: Path) -> subprocess.CompletedProcess:
         timeout=300)
 
 
-def test_a_full_disk_gives_one_clear_line_and_keeps_the_previous_site(small_disk, tmp_path):
+def published_small_site(tmp_path: Path, disk: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A small site built onto the small disk: (project, output, its files)."""
     root = tmp_path / "project"
     small_site(root, 4, 20)
-    out = small_disk / "site"
+    out = disk / "site"
     assert build_into(root, out).returncode == 0
-    before = snapshot(out)
+    return root, out, snapshot(out)
+
+
+def test_a_full_disk_gives_one_clear_line_and_keeps_the_previous_site(small_disk, tmp_path):
+    root, out, before = published_small_site(tmp_path, small_disk)
     # Enough new text that the second copy of the site cannot fit on the disk.
     small_site(root, 60, 4000)
     result = build_into(root, out)
@@ -165,16 +169,13 @@ def test_a_full_disk_gives_one_clear_line_and_keeps_the_previous_site(small_disk
     assert snapshot(out) == before
     # Room again (fewer words): the next build succeeds without any cleanup.
     small_site(root, 60, 20)
-    assert build_into(root, out).returncode == 0, build_into(root, out).stderr
+    result = build_into(root, out)
+    assert result.returncode == 0, result.stderr
     assert (out / "en" / "2025" / "05" / "01" / "item-9" / "index.html").is_file()
 
 
 def test_a_read_only_output_folder_gives_one_clear_line(small_disk, tmp_path):
-    root = tmp_path / "project"
-    small_site(root, 4, 20)
-    out = small_disk / "site"
-    assert build_into(root, out).returncode == 0
-    before = snapshot(out)
+    root, out, before = published_small_site(tmp_path, small_disk)
     small_site(root, 5, 20)
     assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)]).returncode == 0
     try:
