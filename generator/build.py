@@ -27,7 +27,7 @@ from .discover import discover, git_dates
 from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
-from .incremental import Snapshot
+from .incremental import RouteTable, Snapshot
 from .cache import BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
@@ -320,7 +320,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
             routes, navigation = plan(site, config, asset_data, state)
             snapshot = Snapshot(key=key, inputs=tuple(articles), now=now,
                                 placed={a.source_path: a for a in site.articles}, site=site,
-                                diagnostics=diags.since(mark), routes=routes,
+                                diagnostics=diags.since(mark), routes=RouteTable(routes),
                                 navigation=navigation)
         routes, navigation = snapshot.routes, snapshot.navigation
         state.snapshot = snapshot
@@ -334,25 +334,25 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
-        made = tuple(fp if fp is not None else fingerprints.route(route)
-                     for route, fp in zip(routes, known))
+        # Routes are taken out of the table only where a fingerprint must be made.
+        made = tuple(fp if fp is not None else fingerprints.route(routes[i])
+                     for i, fp in enumerate(known))
         publisher.open(clean=request.clean, known=state.published)
         try:
             pending = []
-            outputs = {route.path: fp for route, fp in zip(routes, made)}
+            outputs = dict(zip(routes.paths, made))
             searching = config.search and request.search_index
             if searching:
                 pages = search.article_pages(routes, made)
                 outputs.update(search.unchanged(pages, publisher.front_files))
             # When the live site already is this build, neither tree is touched.
             same = publisher.shows(outputs)
-            for route, fp in () if same else zip(routes, made):
-                if publisher.is_current(route.path, fp):
-                    publisher.keep(route.path, fp)
-                elif not (publisher.in_front(route.path, fp)
-                          and publisher.link_from_front(route.path, fp)):
-                    publisher.claim(route.path, fp)
-                    pending.append(route)
+            for i, (path, fp) in enumerate(() if same else zip(routes.paths, made)):
+                if publisher.is_current(path, fp):
+                    publisher.keep(path, fp)
+                elif not (publisher.in_front(path, fp) and publisher.link_from_front(path, fp)):
+                    publisher.claim(path, fp)
+                    pending.append(routes[i])
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
             lap("render")
             if searching and not same:
@@ -467,7 +467,7 @@ def _result(status, diags: Diagnostics, site: Site, routes, written, unchanged, 
         lines=tuple(diags.lines()),
         note_lines=lambda: tuple(diags.lines(verbose=True)),
         articles=len(site.articles),
-        pages=sum(1 for r in routes if r.template),
+        pages=sum(1 for template in getattr(routes, "templates", ()) if template),
         written=written,
         unchanged=unchanged,
         published=published,

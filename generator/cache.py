@@ -34,7 +34,7 @@ from .errors import Diagnostic
 from .writer import HELD_LOCKS
 from .model import Article, Reuse, Seed
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 SEEDS_FILE = "sahifa-seeds.pickle"
 LOCK_FILE = "sahifa.lock"
 SAVE_AFTER_CHANGES = 32  # seeds changed since the saved state before saving is worth it
@@ -165,6 +165,11 @@ class BuildState:
             return None
         state.bodies.folder = folder
         if not state.bodies.valid():
+            return None
+        try:
+            if state.snapshot is not None:
+                state.snapshot.routes.placed = state.snapshot.placed
+        except AttributeError:  # not what this version saves
             return None
         state.saved = state.token()
         state.loaded = (state.seeds, state.snapshot)

@@ -13,9 +13,13 @@ became current) goes through the full assemble and plan.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
+import io
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Sequence
 from typing import Any, Iterable
 
 from .model import Article, FrozenDict, Page, Route, Site
@@ -86,6 +90,80 @@ def swap(value: Any, mapping: dict) -> Any:
     return value
 
 
+class RouteTable(Sequence):
+    """The planned routes, each with its path, kind and template at hand.
+
+    Saved with the cache, each route is its own small pickle in which the articles
+    stand in by their source path: a new process unpickles only the routes it must
+    render or fingerprint again (a few, after an edit), not all of them."""
+
+    __slots__ = ("paths", "kinds", "templates", "_routes", "_blobs", "placed")
+
+    def __init__(self, routes: Sequence[Route] = ()) -> None:
+        self.paths = tuple(r.path for r in routes)
+        self.kinds = tuple(r.kind for r in routes)
+        self.templates = tuple(r.template for r in routes)
+        self._routes: list = list(routes)
+        self._blobs: list | None = None
+        self.placed: dict | None = None       # source path → article, to resolve blobs
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        route = self._routes[i]
+        if route is None:
+            global _placed
+            _placed = self.placed
+            try:
+                route = self._routes[i] = pickle.loads(self._blobs[i])
+            finally:
+                _placed = None
+        return route
+
+    def replaced(self, changes: dict[int, Route]) -> "RouteTable":
+        """A table with some routes replaced (their paths, kinds and templates stay)."""
+        table = RouteTable.__new__(RouteTable)
+        table.paths, table.kinds, table.templates = self.paths, self.kinds, self.templates
+        table._routes = list(self._routes)
+        table._blobs = list(self._blobs) if self._blobs is not None else None
+        table.placed = self.placed
+        for i, route in changes.items():
+            table._routes[i] = route
+            if table._blobs is not None:
+                table._blobs[i] = None
+        return table
+
+    def __getstate__(self):
+        blobs = list(self._blobs) if self._blobs is not None else [None] * len(self)
+        for i, blob in enumerate(blobs):
+            if blob is None:
+                buffer = io.BytesIO()
+                pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _BY_SOURCE
+                pickler.dump(self._routes[i])
+                blobs[i] = buffer.getvalue()
+        return (self.paths, self.kinds, self.templates, blobs)
+
+    def __setstate__(self, state) -> None:
+        self.paths, self.kinds, self.templates, self._blobs = state
+        self._routes = [None] * len(self.paths)
+        self.placed = None
+
+
+_placed: dict | None = None  # while a route is unpickled: the articles it refers to
+
+
+def _article(source_path: str) -> Article:
+    return _placed[source_path]
+
+
+_BY_SOURCE = copyreg.dispatch_table.copy()
+_BY_SOURCE[Article] = lambda a: (_article, (a.source_path,))
+
+
 @dataclass(slots=True)
 class Snapshot:
     """What the last full or quick rebuild produced, to be swapped into."""
@@ -96,7 +174,7 @@ class Snapshot:
     placed: dict[str, Article]           # source_path → the article as placed in the site
     site: Site
     diagnostics: tuple                   # what assembling reported
-    routes: tuple[Route, ...]
+    routes: RouteTable
     navigation: FrozenDict
     index: dict | None = field(default=None)   # placed Article → positions in routes
     # Each route's fingerprint (None: to be computed) and the base they were made under.
@@ -151,14 +229,16 @@ class Snapshot:
             mapping[before] = after
         if not mapping:
             return dataclasses.replace(self, inputs=tuple(inputs), now=now)
-        routes = list(self.routes)
-        fingerprints = list(self.fingerprints or (None,) * len(routes))
+        fingerprints = list(self.fingerprints or (None,) * len(self.routes))
         index = dict(self.index or {})
         touched = sorted({i for before in mapping for i in index.get(before, ())})
+        replaced = {}
         for i in touched:
-            route = routes[i]
-            routes[i] = dataclasses.replace(route, context=swap(route.context, mapping))
+            route = self.routes[i]
+            replaced[i] = dataclasses.replace(route, context=swap(route.context, mapping))
             fingerprints[i] = None
+        routes = self.routes.replaced(replaced)
+        routes.placed = placed
         for before, after in mapping.items():
             if before in index:
                 index[after] = index.pop(before)
@@ -171,5 +251,5 @@ class Snapshot:
                                      for path, items in site.translations.items()}),
         )
         return dataclasses.replace(self, inputs=tuple(inputs), now=now, placed=placed,
-                                   site=site, routes=tuple(routes), index=index,
+                                   site=site, routes=routes, index=index,
                                    fingerprints=tuple(fingerprints))

@@ -57,8 +57,9 @@ def _digest(pages: dict[str, str]) -> str:
 
 
 def article_pages(routes, fingerprints) -> dict[str, str]:
-    """Article page → its fingerprint."""
-    return {r.path: fp for r, fp in zip(routes, fingerprints) if r.kind == "article"}
+    """Article page → its fingerprint (routes: an incremental.RouteTable)."""
+    return {path: fp for path, kind, fp in zip(routes.paths, routes.kinds, fingerprints)
+            if kind == "article"}
 
 
 def unchanged(pages: dict[str, str], front_files: dict[str, str]) -> dict[str, str]:

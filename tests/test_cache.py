@@ -163,7 +163,9 @@ def test_incremental_builds_match_cold_builds_byte_for_byte(site, tmp_path):
         assert got == cold_build(site, tmp_path / f"cold{number}"), f"step {number}"
 
 
-def test_content_edits_take_the_quick_path_and_match_cold_builds(site, tmp_path, monkeypatch):
+@pytest.mark.parametrize("kept", ["in memory", "on disk"])
+def test_content_edits_take_the_quick_path_and_match_cold_builds(site, tmp_path, monkeypatch,
+                                                                 kept):
     """An edit that keeps an article's place (title, summary, body, image, author)
     swaps it into the previous plan instead of planning again; the files are the
     same as a build from nothing, including the pages that only show the article
@@ -191,7 +193,8 @@ def test_content_edits_take_the_quick_path_and_match_cold_builds(site, tmp_path,
     site.write("ar.md", "---\ntitle: خبر\nslug: ar\ndate: 2025-05-04\ntranslation_key: k1\n---\n"
                         "نص.\n")
     site.write("draft.md", "---\ntitle: Draft\nslug: draft\nlang: en\ndate: 2025-05-05\ndraft: true\n---\nX.\n")
-    state = BuildState()
+    # The preview keeps its state in memory; a new process finds it in the cache.
+    state = BuildState() if kept == "in memory" else None
     site.build(state=state, search_index=True)
     content_steps = [
         lambda: seed("s3.md", "A <new> title & more", "2025-05-04", "t0, t1", "Body 3.",
