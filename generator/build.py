@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from . import assets as assets_mod
-from . import bodies, feeds, search, sitemap, tags
+from . import bodies, feeds, search, sitemap
 from .assemble import assemble
 from .config import SiteConfig, load_config
 from .discover import discover, git_dates
@@ -287,7 +287,8 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         for a in articles if a.inferred])
     state.keep_bodies(articles)
     if config.auto_tags:
-        articles = tags.with_suggested_tags(articles, state.tag_reuse)
+        from .tags import with_suggested_tags
+        articles = with_suggested_tags(articles, state.tag_reuse)
         state.tag_reuse.rotate()
     lap("read")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from email.utils import format_datetime
 from typing import Sequence
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +25,7 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def rfc822(value) -> str:
+    from email.utils import format_datetime  # (a feed is rare in a rebuild: import late)
     return format_datetime(value)
 
 

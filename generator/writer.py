@@ -29,8 +29,21 @@ MANIFEST = ".sahifa"
 MANIFEST_VERSION = 1
 FORBIDDEN = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
 RENAME_EXCHANGE = 2
-UNSAFE_IN_LIST = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|^/|//|[\x00-\x09\x0b-\x1f\x7f\\:*?\"<>|]",
-                            re.M)
+_UNSAFE_CHAR = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\:*?\"<>|]")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?:/|$)", re.M)
+
+
+def unsafe_in_list(joined: str) -> bool:
+    """True when any line of `joined` (relative paths, one a line) is absolute, has an
+    empty, "." or ".." segment, or a control or reserved character.  Plain searches
+    first: the manifest of a large site is megabytes, read at every build."""
+    if joined.startswith("/") or "\n/" in joined or "//" in joined:
+        return True
+    if _UNSAFE_CHAR.search(joined) is not None:
+        return True
+    if joined.startswith(".") or "\n." in joined or "/." in joined:
+        return _DOT_SEGMENT.search(joined) is not None
+    return False
 
 
 def check_relpath(rel: str) -> str:
@@ -67,7 +80,7 @@ def read_manifest(folder: Path, known: tuple | None = None) -> dict[str, str] | 
         return None
     # Its paths are unlinked when stale: refuse a manifest that names anything
     # outside the tree (one scan over all of them).
-    if UNSAFE_IN_LIST.search("\n".join(files)):
+    if unsafe_in_list("\n".join(files)):
         return None
     return files
 
