@@ -23,7 +23,6 @@ BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|td|th|tr|table|the
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 INLINE_MARKS = re.compile(r"[*_`]+|!?\[([^\]]*)\]\([^)]*\)")
 
-EXTENSIONS = ["extra", "toc", "sane_lists"]
 
 
 def heading_id(value: str, separator: str = "-") -> str:
@@ -171,9 +170,18 @@ class MarkdownReader:
     fmt = "md"
 
     def __init__(self, raw_html: bool = True) -> None:
+        # "extra" (its seven extensions, in its order), toc and sane_lists, as objects:
+        # names are looked up among every installed package's entry points, which
+        # costs more than reading a seed.
+        from markdown.extensions import (abbr, attr_list, def_list, fenced_code, footnotes,
+                                         md_in_html, sane_lists, tables, toc)
         self._md = markdown.Markdown(
-            extensions=EXTENSIONS,
-            extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
+            extensions=[fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(),
+                        attr_list.AttrListExtension(), def_list.DefListExtension(),
+                        tables.TableExtension(), abbr.AbbrExtension(),
+                        md_in_html.MarkdownInHtmlExtension(),
+                        toc.TocExtension(slugify=heading_id, permalink=False),
+                        sane_lists.SaneListExtension()],
             output_format="html",
         )
         self._md.treeprocessors.register(LinkGuard(self._md), "sahifa-link-guard", 1)
