@@ -24,19 +24,6 @@ from .model import Article, Route
 PACKAGE = Path(__file__).resolve().parent
 
 
-def tree_digest(*folders: Path) -> str:
-    """Digest of every file (path and bytes) under the given folders."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        h.update(str(folder).encode())
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 # What else decides the bytes of a page: the libraries that read, format and render.
 LIBRARIES = ("markdown", "PyYAML", "Babel", "Jinja2", "MarkupSafe", "tzdata", "pagefind",
              "hijridate", "stop-words")
@@ -99,39 +86,25 @@ class Fingerprinter:
                  previous: dict | None = None) -> None:
         self.base = base.encode()
         self._articles: dict[int, tuple[Article, bytes]] = {}
-        self._buffer = io.BytesIO()
-        self._pickler = pickle.Pickler(self._buffer, protocol=5)
-        self._pickler.fast = True  # no memo: bytes depend on values only
         table = copyreg.dispatch_table.copy()
         table[Article] = lambda a: (_ref, (self.article(a),))
         table[Body] = lambda b: (_ref, (b.digest.encode(),))
-        self._pickler.dispatch_table = table
+        self._contexts = _MemoFree(table)
+        # Its own pickler: an article is hashed while a context is being pickled.
+        self._fields = _MemoFree(table)
         self._lang = {code: self._hash(value) for code, value in (per_lang or {}).items()}
         self.previous = previous or {}
         self.current: dict = {}
 
-    def _bytes(self, value: Any) -> bytes:
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._pickler.dump(value)
-        return buffer.getvalue()
-
     def _hash(self, value: Any) -> bytes:
-        return hashlib.blake2b(self._bytes(value), digest_size=16).digest()
+        return hashlib.blake2b(self._contexts.dump(value), digest_size=16).digest()
 
     def article(self, article: Article) -> bytes:
         found = self._articles.get(id(article))
         if found is None or found[0] is not article:
-            state = article.__getstate__()
-            # A fresh pickler: this runs while the main one is in the middle of a dump.
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=5)
-            pickler.fast = True
-            pickler.dispatch_table = self._pickler.dispatch_table
-            pickler.dump(state)
+            data = self._fields.dump(article.__getstate__())
             found = self._articles[id(article)] = (
-                article, hashlib.blake2b(buffer.getvalue(), digest_size=16).digest())
+                article, hashlib.blake2b(data, digest_size=16).digest())
         return found[1]
 
     def route(self, route: Route) -> str:
@@ -154,8 +127,25 @@ class Fingerprinter:
         if route.data is not None:
             h.update(hashlib.blake2b(route.data, digest_size=16).digest())
         else:
-            h.update(self._bytes(route.context))
+            h.update(self._contexts.dump(route.context))
         return h.hexdigest()
+
+
+class _MemoFree:
+    """A pickler without pickle's memo (so equal values always give equal bytes,
+    whichever objects they are), reused for one value after another."""
+
+    def __init__(self, dispatch_table: dict) -> None:
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=5)
+        self._pickler.fast = True
+        self._pickler.dispatch_table = dispatch_table
+
+    def dump(self, value: Any) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pickler.dump(value)
+        return self._buffer.getvalue()
 
 
 def _ref(digest: bytes) -> bytes:
