@@ -136,7 +136,12 @@ class BodyStore:
     def retain(self, digests: set[str]) -> None:
         """Forget bodies no article uses; rewrite the pack when most of it is dead."""
         live = {d: self.index[d] for d in digests if d in self.index}
-        size = sum(length for _, length in self.index.values())
+        # The file, not the index: a build that does not save the cache may have
+        # appended bodies that no saved index names.
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = 0
         used = sum(length for _, length in live.values())
         if size - used > max(used, COMPACT_MIN_BYTES):
             texts = {d: self.read(d) for d in live}
@@ -154,8 +159,11 @@ class BodyStore:
             os.close(self._fd)
         self._fd = None
 
-    def sweep(self) -> None:
-        """Remove packs of other generations (left by an interrupted rewrite)."""
+    def sweep(self, everything: bool = False) -> None:
+        """Remove packs of other generations (left by an interrupted rewrite), or
+        every pack, this one too."""
+        if everything:
+            self.close()
         for path in self.folder.glob(f"{PACK_PREFIX}*.pack"):
-            if path != self.path:
+            if everything or path != self.path:
                 path.unlink(missing_ok=True)

@@ -4,12 +4,14 @@
 Never needed for a correct result: every entry is reused only when its inputs are
 identical, and deleting the cache only costs time.
 
-- Seeds already read, keyed by the code and configuration they were read with
-  (`scope`), then by file: a file whose size, modification time and inode are
-  unchanged is not read again; one whose bytes are unchanged is not parsed again.
+- Seeds already read, keyed by the code, libraries and configuration they were
+  read with (`scope`), then by file: a file whose size, modification and change
+  times and inode are unchanged is not read again; one whose bytes are unchanged
+  is not parsed again.
 - The articles placed from them (so they stay the same objects), related-article
-  lists, the last site and plan with each output's fingerprint, and the output's
-  manifests; compiled templates (in memory, and Jinja's bytecode in templates/).
+  lists, and the last site and plan with each output's fingerprint; in memory
+  only, the output's manifests and compiled templates (Jinja's bytecode is kept
+  in templates/).
 - Article bodies live in a pack file beside it (bodies.py), not in the pickle:
   the pickle stays small, quick to load and save, and bodies are read only for
   the pages that show them.
@@ -29,7 +31,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bodies import PACK_PREFIX, Body, BodyStore
+from .bodies import Body, BodyStore
 from .errors import Diagnostic
 from .writer import HELD_LOCKS
 from .model import Article, Reuse, Seed
@@ -122,9 +124,9 @@ class BuildState:
     # ------------------------------------------------------------- on disk
 
     # The parts of the state a new process can use: the seeds read, the related
-    # articles, the last site and plan with each output's fingerprint, and the
-    # output's manifests.  One pickle, so the articles the plan holds are the very
-    # objects the seed entries hold.
+    # articles, the last site and plan with each output's fingerprint, and where the
+    # bodies are.  One pickle, so the articles the plan holds are the very objects
+    # the seed entries hold.
     PERSISTED = ("scope", "seeds", "related", "snapshot", "bodies")
 
     @classmethod
@@ -145,8 +147,7 @@ class BuildState:
         state = None if clean else cls._read(folder)
         if state is None:
             state = cls(bodies=BodyStore(folder))
-            state.bodies.path.unlink(missing_ok=True)
-            state.bodies.sweep()
+            state.bodies.sweep(everything=True)
         state.lock = fd
         HELD_LOCKS.add(fd)
         return state
@@ -171,11 +172,15 @@ class BuildState:
                 state.snapshot.routes.placed = state.snapshot.placed
         except AttributeError:  # not what this version saves
             return None
-        state.saved = state.token()
-        state.loaded = (state.seeds, state.snapshot)
-        state.loaded_scope = state.scope
-        state.loaded_base = getattr(state.snapshot, "fingerprint_base", None)
+        state._on_disk()
         return state
+
+    def _on_disk(self) -> None:
+        """Remember what the folder now holds (just read, or just saved)."""
+        self.saved = self.token()
+        self.loaded = (self.seeds, self.snapshot)
+        self.loaded_scope = self.scope
+        self.loaded_base = getattr(self.snapshot, "fingerprint_base", None)
 
     def keep_bodies(self, articles) -> None:
         """Move new bodies to the pack (bodies read from it never come back to memory)."""
@@ -233,9 +238,7 @@ class BuildState:
                 fp.write(buffer.getbuffer())
             os.replace(tmp, folder / SEEDS_FILE)
             self.bodies.sweep()
-            self.saved = self.token()
-            self.loaded, self.loaded_scope = (self.seeds, self.snapshot), self.scope
-            self.loaded_base = getattr(self.snapshot, "fingerprint_base", None)
+            self._on_disk()
         except OSError:
             pass  # could not write it: only speed is lost
         except Exception:  # the cache proved wrong (a damaged pack): forget it all
@@ -248,9 +251,7 @@ class BuildState:
         try:
             (folder / SEEDS_FILE).unlink(missing_ok=True)
             if self.bodies is not None:
-                self.bodies.close()
-                for pack in folder.glob(f"{PACK_PREFIX}*.pack"):
-                    pack.unlink(missing_ok=True)
+                self.bodies.sweep(everything=True)
         except OSError:
             pass
         self.release()
