@@ -306,8 +306,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         site = snapshot.site
     else:
         state.snapshot = None
-    mark = diags.mark()
-    if changed is None:
+        mark = diags.mark()
         site = assemble(articles, config, diags, now=now, drafts=request.drafts,
                         future=request.future, reuse=state.reuse)
     lap("assemble")

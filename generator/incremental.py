@@ -242,14 +242,6 @@ class Snapshot:
         for before, after in mapping.items():
             if before in index:
                 index[after] = index.pop(before)
-        site = self.site
-        site = Site(
-            articles=swap(site.articles, mapping),
-            by_lang=FrozenDict({code: swap(items, mapping)
-                                for code, items in site.by_lang.items()}),
-            translations=FrozenDict({path: swap(items, mapping)
-                                     for path, items in site.translations.items()}),
-        )
         return dataclasses.replace(self, inputs=tuple(inputs), now=now, placed=placed,
-                                   site=site, routes=routes, index=index,
+                                   site=swap(self.site, mapping), routes=routes, index=index,
                                    fingerprints=tuple(fingerprints))

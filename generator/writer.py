@@ -362,31 +362,23 @@ class Publisher:
         Returns the manifests as open() takes them, or None when there was nothing
         to do (or another build holds the folder)."""
         try:
-            self._lock()
+            self.open(known=known)
         except BuildError:
             return None
         try:
-            self.recover()
-            known = known or {}
-            front = read_manifest(self.out, known.get("front"))
+            front = self._front_read[1]
             if not front:
                 return None
-            self.front_files = front
-            self._front_read = (_signature(self.out / MANIFEST), front)
-            self._clean, self._known_back, self._back_read = False, known.get("back"), None
-            self._back_marked = True
-            self._open_back()
-            if self.back_files == front:
-                return {"front": self._front_read, "back": self._back_read}
             for rel, fingerprint in front.items():
-                if self.back_files is not None and self.back_files.get(rel) == fingerprint:
-                    self.files[rel] = fingerprint
+                if self.is_current(rel, fingerprint):
+                    self.keep(rel, fingerprint)
                 elif not self.link_from_front(rel, fingerprint):
                     return None  # the front changed under us: leave it to the next build
             self._sweep()
-            files = _write_manifest(self.back, self.files)
-            return {"front": self._front_read,
-                    "back": (_signature(self.back / MANIFEST), files)}
+            if not self._back_marked:  # the back tree changed: say what it now holds
+                files = _write_manifest(self.back, self.files)
+                self._back_read = (_signature(self.back / MANIFEST), files)
+            return {"front": self._front_read, "back": self._back_read}
         finally:
             self._unlock()
 
