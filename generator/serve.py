@@ -33,8 +33,16 @@ from .errors import BuildError, ConfigError
 from .writer import Publisher
 
 DEFAULT_PREVIEW_DIR = Path(".cache") / "preview"
-QUIET_SECONDS = 0.02      # a burst is over when nothing changed for this long
+QUIET_SECONDS = 0.05      # a burst is over when nothing changed for this long
 TIDY_DELAY = 0.3          # seconds between telling browsers and collecting garbage
+
+
+def say(line: str) -> None:
+    """One line to the terminal in one write: the server's own log lines come from
+    another thread, and print() writes the text and its newline separately, so two
+    lines written at once could run together."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 class PreviewState:
@@ -64,7 +72,7 @@ class Rebuilder:
         self.request = request
         self.state = state
         self.build_state = BuildState()
-        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.log = log or say
 
     def __call__(self) -> bool:
         """Build; True when browsers should reload (pages or errors changed)."""
@@ -359,10 +367,9 @@ def serve(args: argparse.Namespace) -> int:
     threading.Thread(target=builder_loop, args=(rebuild, changes, notify, stop),
                      daemon=True).start()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {args.host}: other machines can reach the preview",
-              file=sys.stderr)
-    print(f"Preview of {request.source} on http://{args.host}:{args.port}{state.base_path} "
-          f"(built in {out}; Ctrl-C to stop)", file=sys.stderr, flush=True)
+        say(f"warning: listening on {args.host}: other machines can reach the preview")
+    say(f"Preview of {request.source} on http://{args.host}:{args.port}{state.base_path} "
+        f"(built in {out}; Ctrl-C to stop)")
     server = PreviewServer(watcher=ExternalWatcher())
     try:
         server.serve(host=args.host, port=args.port, root=str(out), open_url_delay=None,

@@ -212,13 +212,25 @@ def test_broken_template_and_config_give_an_error_page_until_fixed(preview):
 
 
 def test_a_burst_of_changes_gives_one_rebuild(preview):
-    preview.settle()
-    before = preview.builds()
-    for i in range(25):
-        preview.site.write(f"burst-{i:02d}.md", seed(f"دفعة {i}", date=f"2025-04-{i + 1:02d}"))
-    preview.wait_page("/ar/2025/04/25/دفعة-24/", "دفعة 24")
-    time.sleep(1.0)
-    assert preview.builds() - before == 1, preview.log[-5:]
+    # A burst is changes with no quiet spell between them.  A test process held up by
+    # a loaded machine can leave one mid-burst (two rebuilds are then right), so such
+    # a burst is written again; one written without a pause must give one rebuild.
+    for attempt in range(5):
+        preview.settle()
+        before = preview.builds()
+        texts = [seed(f"دفعة {attempt} {i}", date=f"2025-04-{i + 1:02d}") for i in range(25)]
+        gaps, last = [], time.perf_counter()
+        for i, text in enumerate(texts):
+            preview.site.write(f"burst-{attempt}-{i:02d}.md", text)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        preview.wait_page(f"/ar/2025/04/25/دفعة-{attempt}-24/", f"دفعة {attempt} 24")
+        time.sleep(1.0)
+        if max(gaps) < serve_mod.QUIET_SECONDS / 2:
+            assert preview.builds() - before == 1, preview.log[-5:]
+            return
+    pytest.fail("no burst could be written without a pause")
 
 
 def test_missing_pages_answer_404_with_the_site_page(preview):
