@@ -40,7 +40,7 @@ test: $(TSTAMP) $(NODE_STAMP)
 
 # The property tests with many more examples (minutes, not seconds).
 fuzz: $(TSTAMP)
-	SAHIFA_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py tests/test_slugs_urls.py
+	SAHIFA_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py tests/test_slugs_urls.py tests/test_markdown_inline.py
 
 serve: $(STAMP)
 	$(PY) -m generator serve

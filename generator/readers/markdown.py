@@ -13,6 +13,7 @@ from .. import frontmatter
 from ..errors import SahifaError
 from ..model import Document
 from ..slugs import slugify
+from . import inline
 
 ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 SETEXT_H1 = re.compile(r"^=+[ \t]*$")
@@ -185,6 +186,7 @@ class MarkdownReader:
             output_format="html",
         )
         self._md.treeprocessors.register(LinkGuard(self._md), "sahifa-link-guard", 1)
+        inline.install(self._md)
         if not raw_html:
             # Raw HTML is then text like any other: escaped, shown, never interpreted.
             self._md.preprocessors.deregister("html_block")
