@@ -339,13 +339,21 @@ class Publisher:
             dirs = {str(PurePosixPath(rel).parent) for rel in stale}
         else:
             self._changing_back()
+            # Only a folder that lost a file, or never had one, may now be empty (the
+            # loop below goes up from each to its parents): the thousands of page
+            # folders this build filled are not tried one by one.
             dirs = set()
-            for root, _dirs, names in os.walk(self.back):
+            back = str(self.back)
+            for root, subdirs, names in os.walk(back):
+                rel_root = root[len(back) + 1:]  # "" for the tree itself
+                prefix = rel_root + "/" if rel_root else ""
+                removed = False
                 for name in names:
-                    rel = Path(root, name).relative_to(self.back).as_posix()
-                    if rel not in self.files:
+                    if prefix + name not in self.files:
                         os.unlink(os.path.join(root, name))
-                dirs.add(Path(root).relative_to(self.back).as_posix())
+                        removed = True
+                if removed or not (names or subdirs):
+                    dirs.add(rel_root)
         for rel in sorted(dirs, key=lambda d: -d.count("/")):
             folder = self.back / rel
             while folder != self.back and folder.is_dir():

@@ -352,6 +352,9 @@ def test_interrupted_swap_is_recovered_by_the_next_build(site):
     back = site.root / ".site.sahifa-back"
     (back / ".sahifa").unlink()
     (back / "ar" / "junk.html").write_text("half")
+    (back / "ar" / "old" / "deep").mkdir(parents=True)  # a page folder half made
+    (back / "ar" / "old" / "deep" / "index.html").write_text("half")
+    (back / "ar" / "empty").mkdir()
     (back / "index.html").unlink()  # files are replaced, never written in place
     (back / "index.html").write_text("stale")
     assert site.build().status == 0  # nothing changed: the live site is left alone
@@ -359,6 +362,7 @@ def test_interrupted_swap_is_recovered_by_the_next_build(site):
     site.write("c.md", ar_seed().replace("2025", "2023"))
     assert site.build().status == 0  # the back tree is used again, and repaired
     assert not (site.out / "ar" / "junk.html").exists()
+    assert not (site.out / "ar" / "old").exists() and not (site.out / "ar" / "empty").exists()
     assert b"stale" not in (site.out / "index.html").read_bytes()
     (site.seeds / "c.md").unlink()
     assert site.build().status == 0
