@@ -4,7 +4,7 @@ The stock inline processor tries every inline pattern (code, escapes, links,
 images, references, footnotes, autolinks, raw HTML, entities, emphasis, line
 breaks) on every piece of text, one regular-expression search each, and most
 news paragraphs hold none of their marks.  This processor skips a pattern when
-the text lacks the character every match of it starts with, so a plain
+the text holds none of the marks every match of it contains, so a plain
 paragraph costs one membership test per pattern.  Matching replaces text with
 placeholders that hold none of those characters, so a pattern skipped once
 could never have matched later either: the output is the stock processor's,
@@ -18,7 +18,8 @@ from __future__ import annotations
 from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
-# A pattern can only match text that holds one of these (by registry name).
+# A pattern can only match text that holds one of these (by registry name; the
+# emphasis names of older Python-Markdown releases too).
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
