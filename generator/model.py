@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import types
 from dataclasses import dataclass, field
 from datetime import datetime
 import os
@@ -37,20 +38,32 @@ class FrozenDict(dict):
 EMPTY: Mapping[str, Any] = FrozenDict()
 
 
+def _slot_setter(cls, name: str):
+    """A function setting attribute `name` of a `cls` object, frozen or not."""
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name)
+        if found is not None:
+            if isinstance(found, types.MemberDescriptorType):
+                return found.__set__
+            break
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
 def quick_pickle(cls):
     """For a frozen, slotted dataclass: state read and written slot by slot.  The
     generic methods dataclasses adds look the fields up again for every object,
     which makes the build cache slow to save and load."""
     names = tuple(f.name for f in dataclasses.fields(cls))
     get = operator.attrgetter(*names)
-    put = object.__setattr__
+    # Each slot's own descriptor sets it directly (frozen classes refuse setattr).
+    setters = tuple(_slot_setter(cls, name) for name in names)
 
     def __getstate__(self):
         return get(self)
 
     def __setstate__(self, state):
-        for name, value in zip(names, state):
-            put(self, name, value)
+        for put, value in zip(setters, state):
+            put(self, value)
 
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
     return cls
