@@ -3,7 +3,9 @@ own output, byte for byte, on generated Markdown and on every seed we have."""
 
 from __future__ import annotations
 
+import random
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ from generator.readers.markdown import MarkdownReader
 
 from .conftest import REPO
 from .test_fuzz import examples
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import article_text  # noqa: E402  (the benchmark's article generator)
 
 
 def stock_reader(raw_html: bool = True) -> MarkdownReader:
@@ -63,14 +68,6 @@ def test_without_raw_html_too(text):
 
 
 def _seed_bodies():
-    bench = REPO / "bench"
-    sys.path.insert(0, str(bench))
-    try:
-        from corpus import article_text  # noqa: PLC0415 - the benchmark's generator
-    finally:
-        sys.path.remove(str(bench))
-    import random
-    from datetime import datetime
     rng = random.Random(7)
     generated = [article_text(rng, i, lang, "md", datetime(2025, 1, 1), None)
                  for i, lang in enumerate(["ar", "fr", "en"] * 3)]
