@@ -44,7 +44,8 @@ def place(articles: Iterable[Article], config: SiteConfig, diags: Diagnostics,
             diags.warning(article.shown, f"URL /{article_path(article.lang, article.date, article.slug)} "
                                          f"is already used by {first.shown}; this article "
                                          f"gets /{path}")
-        placed.append(reuse.replace(article, slug=slug, path=path))
+        placed.append(article if path == article.path and slug == article.slug
+                      else reuse.replace(article, slug=slug, path=path))
         taken[path] = placed[-1]
     return placed
 

@@ -19,6 +19,7 @@ from .bodies import Body
 from .errors import SahifaError, seed_gone
 from .model import Article, Document, FrozenDict, Seed
 from .slugs import fallback_slug, slugify, tag_slug
+from .urls import article_path
 
 KNOWN_KEYS = ("title", "date", "updated", "lang", "tags", "section", "author", "source",
               "slug", "summary", "image", "translation_key", "draft")
@@ -251,4 +252,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
         words=len(doc.text.split()),
         extra=FrozenDict(extra),
         inferred=tuple(inferred),
+        # Where it goes unless its slug clashes (assemble.place): placed as it is read,
+        # an article stays one object, which halves what the build cache holds.
+        path=article_path(lang, date, slug),
     )
