@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
-from run import summarise, tree_rss  # noqa: E402
+from run import PeakMemory, compile_bytecode, summarise  # noqa: E402
 
 VENV = HERE / ".peers-venv"
 TIMEOUT = 30 * 60  # seconds allowed for one build
@@ -270,14 +270,15 @@ def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
-        peak = 0
-        while proc.poll() is None:
-            peak = max(peak, tree_rss(proc.pid))
-            if time.perf_counter() - start > TIMEOUT:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                raise BuildFailed(f"killed after {TIMEOUT} s")
-            time.sleep(0.02)
+        memory = PeakMemory(proc.pid)
+        try:
+            proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise BuildFailed(f"killed after {TIMEOUT} s")
+        finally:
+            peak = memory.stop()
         elapsed = time.perf_counter() - start
         err.seek(0)
         if proc.returncode != 0:
@@ -340,6 +341,7 @@ def main() -> int:
     sizes = [int(x) for x in os.environ.get("BENCH_N", "1000").split(",") if x.strip()]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     hugo, pelican = ensure_hugo(), ensure_pelican()
+    compile_bytecode()
     versions = {"python": sys.version.split()[0]}
     hugo_version = (0, 0)
     if hugo:

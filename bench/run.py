@@ -9,6 +9,7 @@ bench/results.json.
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -55,6 +57,33 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+class PeakMemory:
+    """The peak tree memory of a running process, sampled every 20 ms on a thread of
+    its own, so that the caller can wait for the process and time it exactly."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop.wait(0.02)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def compile_bytecode() -> None:
+    """Byte-compile Sahifa as installing a package does, so that no build measured
+    compiles its modules (an environment may forbid writing bytecode on import)."""
+    compileall.compile_dir(str(HERE.parent / "generator"), quiet=1)
+
+
 def run_build(workdir: Path) -> tuple[float, int, int]:
     """(seconds, pages, peak tree RSS) of one `sahifa build` process."""
     cmd = [sys.executable, "-m", "generator", "build", "--source", "seeds", "--config",
@@ -62,12 +91,11 @@ def run_build(workdir: Path) -> tuple[float, int, int]:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
-        time.sleep(0.02)
+    memory = PeakMemory(proc.pid)
+    err = proc.stderr.read().decode()  # to the end: the process has closed it
+    proc.wait()
     elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode()
+    peak = memory.stop()
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}):\n{err}")
     pages = sum(1 for _ in (workdir / "site").rglob("*.html"))
@@ -226,6 +254,7 @@ def main() -> int:
     sizes = [int(x) for x in os.environ.get("BENCH_N", "1000,10000").split(",") if x]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     edits = int(os.environ.get("BENCH_EDITS", "7"))
+    compile_bytecode()
     report = {"cpus": os.cpu_count(), "runs": runs, "sizes": {}}
     print(f"{'N':>7}  {'scenario':<11} {'median s':>9}  {'[min–max]':<17} {'pages':>7} "
           f"{'pages/s':>8} {'peak MiB':>9}")

@@ -23,24 +23,129 @@ the same moment builds without it.
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import fcntl
 import hashlib
 import io
+import mmap
 import os
 import pickle
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bodies import Body, BodyStore
+from .bodies import Body, BodyStore, CacheError
 from .errors import Diagnostic
 from .writer import HELD_LOCKS
-from .model import Article, Reuse, Seed
+from .model import STORED, Article, Reuse, Seed
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 SEEDS_FILE = "sahifa-seeds.pickle"
 LOCK_FILE = "sahifa.lock"
 SAVE_AFTER_CHANGES = 32  # seeds changed since the saved state before saving is worth it
 MTIME_DATE = "date from the file's modification time"
+
+
+# The file: a header, then for each article the offset of its record and the digest
+# of its body, then the records, then the state's pickle, which names articles by
+# number.  The file is mapped, not read: an article's record is read when the article
+# is first used (model.STORED), so a rebuild after an edit reads the few it shows.
+MAGIC = b"SAHIFA\x00\x01"
+HEADER = struct.Struct("<8sIQQ")      # magic, version, articles, size of the pickle
+RECORD_CHECK = 8                      # bytes of blake2b before each record
+
+
+class ArticleRecords:
+    """The articles of a saved state, one pickled record each."""
+
+    def __init__(self, data: mmap.mmap, count: int, main_size: int) -> None:
+        self.data, self.count = data, count
+        start = HEADER.size
+        self.offsets = memoryview(data)[start:start + 8 * (count + 1)].cast("Q")
+        start += 8 * (count + 1)
+        self.digests = memoryview(data)[start:start + 16 * count]
+        self.base = start + 16 * count
+        self.main_start = self.base + (self.offsets[count] if count else 0)
+        if self.main_start + main_size != len(data):
+            raise CacheError("the saved state is not whole")
+        self.main_size = main_size
+
+    def main(self) -> memoryview:
+        return memoryview(self.data)[self.main_start:self.main_start + self.main_size]
+
+    def raw(self, n: int) -> bytes:
+        return self.data[self.base + self.offsets[n]:self.base + self.offsets[n + 1]]
+
+    def body_digest(self, n: int) -> str | None:
+        digest = bytes(self.digests[16 * n:16 * n + 16])
+        return digest.hex() if any(digest) else None
+
+    def load_into(self, article: Article, n: int) -> None:
+        raw = self.raw(n)
+        record = raw[RECORD_CHECK:]
+        if hashlib.blake2b(record, digest_size=RECORD_CHECK).digest() != raw[:RECORD_CHECK]:
+            raise CacheError(f"article {n} damaged in the cache")
+        try:
+            values = pickle.loads(record)
+        except Exception as exc:
+            raise CacheError(f"article {n} unreadable in the cache: {exc}") from None
+        if len(values) != len(ARTICLE_FIELDS):
+            raise CacheError(f"article {n} in the cache is not this version's")
+        article.__setstate__(values)
+
+    def forget(self) -> None:
+        """Drop the articles made from these records (the state could not be used)."""
+        for key, entry in list(STORED.items()):
+            if entry[1] is self:
+                del STORED[key]
+
+    @staticmethod
+    def pack(articles: list[Article], dispatch_table: dict) -> bytes:
+        """Offsets, body digests and records of `articles`: an article still in its
+        record is copied as it is, without being read."""
+        records = []
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = dispatch_table
+        digests = bytearray()
+        for article in articles:
+            entry = STORED.get(id(article))
+            if entry is not None and entry[0] is article:
+                records.append(entry[1].raw(entry[2]))
+                digest = entry[1].body_digest(entry[2])
+            else:
+                buffer.seek(0)
+                buffer.truncate()
+                pickler.clear_memo()
+                pickler.dump(article.__getstate__())
+                record = buffer.getvalue()
+                records.append(hashlib.blake2b(record, digest_size=RECORD_CHECK).digest()
+                               + record)
+                digest = article.body.digest if isinstance(article.body, Body) else None
+            digests += bytes.fromhex(digest) if digest else bytes(16)
+        offsets = [0]
+        for record in records:
+            offsets.append(offsets[-1] + len(record))
+        return struct.pack(f"<{len(offsets)}Q", *offsets) + bytes(digests) + b"".join(records)
+
+
+ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_loading: ArticleRecords | None = None  # while a state is unpickled: its records
+
+
+def _stored_article(n: int) -> Article:
+    """An article left in its record until one of its fields is read."""
+    article = object.__new__(Article)
+    STORED[id(article)] = (article, _loading, n)
+    return article
+
+
+def body_digest_of(article: Article) -> str | None:
+    """The digest of an article's stored body, without reading the article."""
+    entry = STORED.get(id(article))
+    if entry is not None and entry[0] is article:
+        return entry[1].body_digest(entry[2])
+    return article.body.digest if isinstance(article.body, Body) else None
 
 
 def stat_key(seed: Seed, file_dates: dict) -> tuple:
@@ -154,23 +259,34 @@ class BuildState:
 
     @classmethod
     def _read(cls, folder: Path) -> "BuildState | None":
+        global _loading
         try:
             with open(folder / SEEDS_FILE, "rb") as fp:
-                version, values = pickle.load(fp)
-            if version != CACHE_VERSION:
-                return None
-            state = cls(**dict(zip(cls.PERSISTED, values)))
-        except Exception:  # whatever is wrong with the cache only costs time
+                data = mmap.mmap(fp.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
             return None
-        if state.bodies is None:
-            return None
-        state.bodies.folder = folder
-        if not state.bodies.valid():
-            return None
+        records = None
         try:
+            magic, version, count, main_size = HEADER.unpack_from(data)
+            if magic != MAGIC or version != CACHE_VERSION:
+                return None
+            records = ArticleRecords(data, count, main_size)
+            _loading = records
+            try:
+                values = pickle.loads(records.main())
+            finally:
+                _loading = None
+            state = cls(**dict(zip(cls.PERSISTED, values)))
+            if state.bodies is None:
+                return None
+            state.bodies.folder = folder
+            if not state.bodies.valid():
+                return None
             if state.snapshot is not None:
                 state.snapshot.routes.placed = state.snapshot.placed
-        except AttributeError:  # not what this version saves
+        except Exception:  # whatever is wrong with the cache only costs time
+            if records is not None:
+                records.forget()
             return None
         state._on_disk()
         return state
@@ -186,7 +302,9 @@ class BuildState:
         """Move new bodies to the pack (bodies read from it never come back to memory)."""
         if self.bodies is not None and self.lock is not None:
             try:
-                self.bodies.keep([a.body for a in articles if isinstance(a.body, Body)])
+                # An article still in its record has its body in the pack already.
+                self.bodies.keep([a.body for a in articles
+                                  if id(a) not in STORED and isinstance(a.body, Body)])
             except OSError:
                 self.bodies = None  # keep them in memory
 
@@ -223,19 +341,31 @@ class BuildState:
                 return
             if self.snapshot is not None:
                 self.snapshot.prepare()  # its index too: a new process needs it at once
-            self.bodies.retain({e[2].body.digest for e in self.seeds.values()
-                                if isinstance(e[2], Article) and isinstance(e[2].body, Body)})
+            self.bodies.retain({digest for e in self.seeds.values()
+                                if isinstance(e[2], Article)
+                                and (digest := body_digest_of(e[2])) is not None})
             tmp = folder / f".{SEEDS_FILE}.tmp"
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
             index = self.bodies.index
-            pickler.dispatch_table = copyreg.dispatch_table.copy()
+            table = copyreg.dispatch_table.copy()
             # A stored body is saved as its digest; one not stored keeps its text.
-            pickler.dispatch_table[Body] = lambda b: ((Body.stored, (b.digest,))
-                                                      if b.digest in index else b.__reduce__())
-            pickler.dump((CACHE_VERSION, tuple(getattr(self, name) for name in self.PERSISTED)))
+            table[Body] = lambda b: ((Body.stored, (b.digest,))
+                                     if b.digest in index else b.__reduce__())
+            # Each article is a record of its own after the state, which names it by
+            # number: a new process reads only the articles it uses (ArticleRecords).
+            articles: list[Article] = []
+
+            def by_number(article: Article):
+                articles.append(article)
+                return (_stored_article, (len(articles) - 1,))
+
+            main = io.BytesIO()
+            pickler = pickle.Pickler(main, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = {**table, Article: by_number}
+            pickler.dump(tuple(getattr(self, name) for name in self.PERSISTED))
             with open(tmp, "wb") as fp:
-                fp.write(buffer.getbuffer())
+                fp.write(HEADER.pack(MAGIC, CACHE_VERSION, len(articles), len(main.getbuffer())))
+                fp.write(ArticleRecords.pack(articles, table))
+                fp.write(main.getbuffer())
             os.replace(tmp, folder / SEEDS_FILE)
             self.bodies.sweep()
             self._on_disk()

