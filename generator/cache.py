@@ -211,7 +211,7 @@ class BuildState:
         if found is None or found[1] != digest or found[0][4:] != key[4:]:
             return None
         item = found[2]
-        if isinstance(item, Article) and MTIME_DATE in item.inferred and found[0][0] != key[0]:
+        if isinstance(item, Article) and found[0][0] != key[0] and MTIME_DATE in item.inferred:
             return None  # its date came from the modification time, which moved
         return item
 

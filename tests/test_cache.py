@@ -306,3 +306,53 @@ def test_bodies_appended_by_builds_that_did_not_save_are_compacted(tmp_path):
     assert store.generation == 1
     assert store.path.stat().st_size == len(("kept " * 10).encode())
     assert store.read(live.digest) == "kept " * 10
+
+
+def test_a_rebuild_after_an_edit_reads_only_the_articles_it_shows(site, tmp_path,
+                                                                    monkeypatch):
+    """The saved state keeps each article as a record of its own: a new process reads
+    the records of the articles on the pages an edit changes, not all of them, and
+    the files are those of a build from nothing."""
+    from generator import cache
+    from .conftest import CONFIG
+    # Feeds of the newest five: the edited article, an old one, is in none of them.
+    site.set_config(CONFIG.replace("paginate = 3", "paginate = 3\nfeed_limit = 5"))
+    for i in range(40):
+        site.write(f"s{i:02d}.md", f"---\ntitle: Item {i}\nlang: en\n"
+                                   f"date: 2025-0{1 + i % 9}-{10 + i % 17}\n"
+                                   f"tags: [t{i % 5}]\n---\nBody {i}.\n")
+    # Trust files changed just now (no racy-entry byte comparison, which reads them).
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert site.build(search_index=True).status == 0
+    loaded = []
+    real = cache.ArticleRecords.load_into
+    monkeypatch.setattr(cache.ArticleRecords, "load_into",
+                        lambda self, article, n: (loaded.append(n), real(self, article, n)))
+    site.write("s09.md", "---\ntitle: Item 9\nlang: en\ndate: 2025-01-19\ntags: [t4]\n"
+                         "---\nAn edited body.\n")
+    assert site.build(search_index=True).status == 0
+    assert "An edited body." in site.page("en/2025/01/19/item-9/")
+    assert 0 < len(loaded) < 20, loaded
+    got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
+    assert got == cold_build(site, tmp_path / "cold")
+
+
+def test_a_damaged_article_record_only_costs_time(site, tmp_path, reads):
+    """A record whose bytes changed on disk is noticed when it is read: the build
+    starts again from the seeds and gives the right site."""
+    from generator import cache
+    seeds(site, 6)
+    assert site.build(search_index=True).status == 0
+    path = site.root / ".cache" / cache.SEEDS_FILE
+    data = bytearray(path.read_bytes())
+    _, _, count, _ = cache.HEADER.unpack_from(data)
+    records = cache.HEADER.size + 8 * (count + 1) + 16 * count
+    for offset in range(records + cache.RECORD_CHECK, records + 200):
+        data[offset] ^= 0x5A  # every record's first bytes, the length kept
+    path.write_bytes(bytes(data))
+    site.write("s1.md", "---\ntitle: Item 1\nlang: en\ndate: 2025-05-02\ntags: [t1]\n"
+                        "---\nNew body.\n")
+    assert site.build(search_index=True).status == 0
+    assert reads["n"] == 6 + 6  # the edited seed, then every seed again from nothing
+    got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
+    assert got == cold_build(site, tmp_path / "cold")
