@@ -347,10 +347,11 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                 outputs.update(search.unchanged(pages, publisher.front_files))
             # When the live site already is this build, neither tree is touched.
             same = publisher.shows(outputs)
+            current = {} if same else publisher.keep_current(dict(zip(routes.paths, made)))
             for i, (path, fp) in enumerate(() if same else zip(routes.paths, made)):
-                if publisher.is_current(path, fp):
-                    publisher.keep(path, fp)
-                elif not (publisher.in_front(path, fp) and publisher.link_from_front(path, fp)):
+                if path in current:
+                    continue
+                if not (publisher.in_front(path, fp) and publisher.link_from_front(path, fp)):
                     publisher.claim(path, fp)
                     pending.append(routes[i])
             render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
@@ -427,6 +428,7 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
             write_file(root, route.path, _produce(route, renderer, config, urls))
             progress.advance()
         return
+    renderer.prepare()  # once here, not in every worker
     size = max(16, len(routes) // (jobs * 8))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     _render_job = (routes, renderer, config, urls, root)

@@ -1,20 +1,23 @@
 """Babel locales: writing direction, dates and numbers, gettext catalogs.
 
-Catalogs are the theme's .po files, compiled in memory with Babel at build
-time, so a translation edited in the theme shows on the next build.  No
-process-wide locale is ever set: every formatter takes its locale explicitly.
+Catalogs are the theme's .po files, compiled with Babel at build time (and kept
+compiled in the cache folder by their content), so a translation edited in the
+theme shows on the next build.  No process-wide locale is ever set: every
+formatter takes its locale explicitly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import struct
 from datetime import datetime
 from pathlib import Path
 
+import babel
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -40,10 +43,24 @@ def read_catalog(theme_dir: Path, lang: LanguageConfig) -> tuple[Path | None, by
     return path, (path.read_bytes() if path is not None else b"")
 
 
-def compile_catalog(path: Path | None, data: bytes, lang: LanguageConfig) -> NullTranslations:
-    """A catalog's bytes compiled in memory with Babel."""
+def compile_catalog(path: Path | None, data: bytes, lang: LanguageConfig,
+                    cache_dir: Path | None = None) -> NullTranslations:
+    """A catalog's bytes compiled with Babel.  With a cache folder, the compiled form
+    is kept there under the digest of what it is made from, and read back while the
+    catalog is unchanged (compiling only ever happens after an edit of it)."""
     if path is None:
         return NullTranslations()
+    kept = None
+    if cache_dir is not None:
+        key = hashlib.blake2b(f"{babel.__version__}\0{lang.locale}\0".encode() + data,
+                              digest_size=16).hexdigest()
+        kept = cache_dir / "catalogs" / f"{lang.code}-{key}.mo"
+        try:
+            return Translations(fp=io.BytesIO(kept.read_bytes()), domain=DOMAIN)
+        except (OSError, ValueError, struct.error):
+            pass  # not compiled yet (or damaged): compile it
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
     try:
         catalog = read_po(io.BytesIO(data), locale=lang.locale, abort_invalid=True)
     except Exception as exc:  # babel raises several types for broken catalogs
@@ -51,6 +68,17 @@ def compile_catalog(path: Path | None, data: bytes, lang: LanguageConfig) -> Nul
         raise SahifaError(f"cannot read translation catalog: {exc}", file=path, line=line)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(buffer.getvalue())
+            os.replace(tmp, kept)
+            for other in kept.parent.glob(f"{lang.code}-*.mo"):
+                if other != kept:  # an earlier version of this catalog
+                    other.unlink(missing_ok=True)
+        except OSError:
+            pass  # only time is lost
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
 

@@ -96,6 +96,27 @@ def swap(value: Any, mapping: dict) -> Any:
     return value
 
 
+def swap_site(site: Site, mapping: dict) -> Site:
+    """swap() for the whole site, looking only at the translation entries that can
+    hold a mapped article: its own and its translations' (links go both ways)."""
+    translations = site.translations
+    keys = set()
+    for before in mapping:
+        keys.add(before.source_path)
+        keys.update(a.source_path for a in translations.get(before.source_path, ()))
+    changed = {}
+    for key in keys & translations.keys():
+        new = swap(translations[key], mapping)
+        if new is not translations[key]:
+            changed[key] = new
+    articles, by_lang = swap(site.articles, mapping), swap(site.by_lang, mapping)
+    if not changed and articles is site.articles and by_lang is site.by_lang:
+        return site
+    return dataclasses.replace(
+        site, articles=articles, by_lang=by_lang,
+        translations=FrozenDict({**translations, **changed}) if changed else translations)
+
+
 class RouteTable(Sequence):
     """The planned routes, each with its path, kind and template at hand.
 
@@ -257,5 +278,5 @@ class Snapshot:
             if before in index:
                 index[after] = index.pop(before)
         return dataclasses.replace(self, inputs=tuple(inputs), now=now, placed=placed,
-                                   site=swap(self.site, mapping), routes=routes, index=index,
+                                   site=swap_site(self.site, mapping), routes=routes, index=index,
                                    fingerprints=tuple(fingerprints))

@@ -215,6 +215,29 @@ class BytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+class Environments(dict):
+    """Language code → its Jinja environment, made when first asked for: a rebuild
+    after an edit compiles the catalog and loads the locale of its language only."""
+
+    def __init__(self, make, codes: tuple[str, ...]) -> None:
+        super().__init__()
+        self._make = make
+        self.codes = codes
+        self._globals: dict = {}
+
+    def __missing__(self, code: str) -> Environment:
+        if code not in self.codes:
+            raise KeyError(code)
+        env = self[code] = self._make(code)
+        env.globals.update(self._globals)
+        return env
+
+    def add_globals(self, values: dict) -> None:
+        self._globals.update(values)
+        for env in self.values():
+            env.globals.update(values)
+
+
 class Renderer:
     """One Jinja environment per language over one snapshot of the templates.
 
@@ -240,9 +263,10 @@ class Renderer:
             self.checked = True
             return
         self.checked = False
-        self.envs = {lang.code: self._environment(lang, loader, urls, asset_names,
-                                                  compile_catalog(*catalogs[lang.code], lang))
-                     for lang in config.languages}
+        languages = {lang.code: lang for lang in config.languages}
+        self.envs = Environments(lambda code: self._environment(
+            languages[code], loader, urls, asset_names,
+            compile_catalog(*catalogs[code], languages[code], cache_dir)), tuple(languages))
 
     def _environment(self, lang, loader, urls: UrlBuilder, asset_names,
                      translations) -> Environment:
@@ -291,14 +315,20 @@ class Renderer:
 
     def add_globals(self, **values) -> None:
         """Site-wide values known only after planning (the section navigation)."""
-        for env in self.envs.values():
-            env.globals.update(values)
+        self.envs.add_globals(values)
+
+    def prepare(self) -> None:
+        """Make every language's environment now (before forking workers, which
+        would each make their own)."""
+        for code in self.envs.codes:
+            self.envs[code]
 
     def check(self) -> None:
-        """Compile every template now, so a syntax error stops the build early."""
-        if self.checked:
+        """Compile every template now, so a syntax error stops the build early.  The
+        languages' environments differ only in their globals: one is enough."""
+        if self.checked or not self.envs.codes:
             return
-        for env in self.envs.values():
+        for env in (self.envs[self.envs.codes[0]],):
             for name in env.list_templates(extensions=["html", "xml"]):
                 try:
                     env.get_template(name)

@@ -283,6 +283,14 @@ class Publisher:
         self._open_back()
         return self.back_files is not None and self.back_files.get(rel) == fingerprint
 
+    def keep_current(self, outputs: dict[str, str]) -> dict[str, str]:
+        """keep() every output the back tree already holds; returns them."""
+        self._open_back()
+        back = self.back_files or {}
+        current = {rel: fp for rel, fp in outputs.items() if back.get(rel) == fp}
+        self.files.update(current)
+        return current
+
     def in_front(self, rel: str, fingerprint: str) -> bool:
         return self.front_files.get(rel) == fingerprint
 

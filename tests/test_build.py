@@ -424,6 +424,37 @@ def test_theme_catalogs_translate_every_template_string():
     assert missing(REPO / "themes" / "default") == {"ar": [], "en": [], "fr": [], "zgh": []}
 
 
+def test_catalogs_are_compiled_once_and_a_broken_one_is_reported(site, monkeypatch):
+    """A theme's catalog is compiled when it changes and read compiled from the cache
+    after that; a broken one is one line naming its file and line, and the site
+    already published stays."""
+    import shutil
+    from babel.messages import pofile
+    from .conftest import CONFIG
+    shutil.copytree(REPO / "themes" / "default", site.root / "themes" / "mine")
+    site.set_config('theme = "mine"\n' + CONFIG)
+    site.write("a.md", ar_seed())
+    assert site.build().status == 0
+    compiled = sorted(p.name for p in (site.root / ".cache" / "catalogs").iterdir())
+    assert [name.split("-")[0] for name in compiled] == ["ar", "en", "fr", "zgh"]
+    calls = []
+    real = pofile.read_po
+    monkeypatch.setattr(pofile, "read_po", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    site.write("b.md", ar_seed().replace("2025", "2024"))
+    assert site.build().status == 0 and calls == []
+    published = site.files()
+    po = site.root / "themes" / "mine" / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    broken = po.read_text(encoding="utf-8").count("\n") + 1  # the line added
+    po.write_text(po.read_text(encoding="utf-8") + 'msgid "broken\n', encoding="utf-8")
+    result = site.build()
+    assert result.status == 2 and len(result.lines) == 1
+    shown, line, message = result.lines[0].split(":", 2)
+    assert shown == "themes/mine/locales/fr/LC_MESSAGES/messages.po"
+    assert broken - 1 <= int(line) <= broken  # Babel counts the blank line before it
+    assert message.startswith(" cannot read translation catalog: missing msgstr")
+    assert site.files() == published
+
+
 def test_a_tampered_manifest_cannot_delete_outside_the_output(site):
     import json
     site.write("a.md", ar_seed())
