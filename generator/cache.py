@@ -39,7 +39,7 @@ from .errors import Diagnostic
 from .writer import HELD_LOCKS
 from .model import STORED, Article, Reuse, Seed
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 SEEDS_FILE = "sahifa-seeds.pickle"
 LOCK_FILE = "sahifa.lock"
 SAVE_AFTER_CHANGES = 32  # seeds changed since the saved state before saving is worth it
@@ -48,17 +48,17 @@ MTIME_DATE = "date from the file's modification time"
 
 # The file: a header, then for each article the offset of its record and the digest
 # of its body, then the records, then the state's pickle, which names articles by
-# number.  The file is mapped, not read: an article's record is read when the article
+# number, then the large buffers it keeps out of band (the routes' pickles).  The file is mapped, not read: an article's record is read when the article
 # is first used (model.STORED), so a rebuild after an edit reads the few it shows.
 MAGIC = b"SAHIFA\x00\x01"
-HEADER = struct.Struct("<8sIQQ")      # magic, version, articles, size of the pickle
+HEADER = struct.Struct("<8sIQQQ")     # magic, version, articles, pickle size, buffers
 RECORD_CHECK = 8                      # bytes of blake2b before each record
 
 
 class ArticleRecords:
     """The articles of a saved state, one pickled record each."""
 
-    def __init__(self, data: mmap.mmap, count: int, main_size: int) -> None:
+    def __init__(self, data: mmap.mmap, count: int, main_size: int, buffers: int) -> None:
         self.data, self.count = data, count
         start = HEADER.size
         self.offsets = memoryview(data)[start:start + 8 * (count + 1)].cast("Q")
@@ -66,9 +66,16 @@ class ArticleRecords:
         self.digests = memoryview(data)[start:start + 16 * count]
         self.base = start + 16 * count
         self.main_start = self.base + (self.offsets[count] if count else 0)
-        if self.main_start + main_size != len(data):
-            raise CacheError("the saved state is not whole")
         self.main_size = main_size
+        # The out-of-band buffers, each after its length, as views of the mapping.
+        self.buffers = []
+        at = self.main_start + main_size
+        for _ in range(buffers):
+            (size,) = struct.unpack_from("<Q", data, at)
+            self.buffers.append(memoryview(data)[at + 8:at + 8 + size])
+            at += 8 + size
+        if at != len(data):
+            raise CacheError("the saved state is not whole")
 
     def main(self) -> memoryview:
         return memoryview(self.data)[self.main_start:self.main_start + self.main_size]
@@ -267,13 +274,13 @@ class BuildState:
             return None
         records = None
         try:
-            magic, version, count, main_size = HEADER.unpack_from(data)
+            magic, version, count, main_size, buffers = HEADER.unpack_from(data)
             if magic != MAGIC or version != CACHE_VERSION:
                 return None
-            records = ArticleRecords(data, count, main_size)
+            records = ArticleRecords(data, count, main_size, buffers)
             _loading = records
             try:
-                values = pickle.loads(records.main())
+                values = pickle.loads(records.main(), buffers=records.buffers)
             finally:
                 _loading = None
             state = cls(**dict(zip(cls.PERSISTED, values)))
@@ -359,13 +366,19 @@ class BuildState:
                 return (_stored_article, (len(articles) - 1,))
 
             main = io.BytesIO()
-            pickler = pickle.Pickler(main, protocol=pickle.HIGHEST_PROTOCOL)
+            buffers: list[pickle.PickleBuffer] = []  # large ones (routes), kept out of band
+            pickler = pickle.Pickler(main, protocol=5, buffer_callback=buffers.append)
             pickler.dispatch_table = {**table, Article: by_number}
             pickler.dump(tuple(getattr(self, name) for name in self.PERSISTED))
             with open(tmp, "wb") as fp:
-                fp.write(HEADER.pack(MAGIC, CACHE_VERSION, len(articles), len(main.getbuffer())))
+                fp.write(HEADER.pack(MAGIC, CACHE_VERSION, len(articles), len(main.getbuffer()),
+                                     len(buffers)))
                 fp.write(ArticleRecords.pack(articles, table))
                 fp.write(main.getbuffer())
+                for buffer in buffers:
+                    raw = buffer.raw()
+                    fp.write(struct.pack("<Q", len(raw)))
+                    fp.write(raw)
             os.replace(tmp, folder / SEEDS_FILE)
             self.bodies.sweep()
             self._on_disk()

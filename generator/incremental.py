@@ -13,6 +13,7 @@ became current) goes through the full assemble and plan.
 
 from __future__ import annotations
 
+import array
 import bisect
 import copyreg
 import dataclasses
@@ -121,18 +122,23 @@ class RouteTable(Sequence):
     """The planned routes, each with its path, kind and template at hand.
 
     Saved with the cache, each route is its own small pickle in which the articles
-    stand in by their source path: a new process unpickles only the routes it must
-    render or fingerprint again (a few, after an edit), not all of them."""
+    stand in by their source path, all of them in one buffer that pickle keeps out
+    of band (the cache maps it from its file): a new process unpickles only the
+    routes it must render or fingerprint again (a few, after an edit), and reads
+    the bytes of no other."""
 
-    __slots__ = ("paths", "kinds", "templates", "_routes", "_blobs", "placed")
+    __slots__ = ("paths", "kinds", "templates", "_routes", "_data", "_offsets", "_stale",
+                 "placed")
 
     def __init__(self, routes: Sequence[Route] = ()) -> None:
         self.paths = tuple(r.path for r in routes)
         self.kinds = tuple(r.kind for r in routes)
         self.templates = tuple(r.template for r in routes)
         self._routes: list = list(routes)
-        self._blobs: list | None = None
-        self.placed: dict | None = None       # source path → article, to resolve blobs
+        self._data = None                     # the saved pickles, one after another
+        self._offsets = None                  # where each starts (and the last ends)
+        self._stale: frozenset = frozenset()  # routes replaced since they were saved
+        self.placed: dict | None = None       # source path → article, to resolve them
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -145,39 +151,54 @@ class RouteTable(Sequence):
             global _placed
             _placed = self.placed
             try:
-                route = self._routes[i] = pickle.loads(self._blobs[i])
+                route = self._routes[i] = pickle.loads(self._blob(i))
             finally:
                 _placed = None
         return route
+
+    def _blob(self, i: int):
+        return self._data[self._offsets[i]:self._offsets[i + 1]]
 
     def replaced(self, changes: dict[int, Route]) -> "RouteTable":
         """A table with some routes replaced (their paths, kinds and templates stay)."""
         table = RouteTable.__new__(RouteTable)
         table.paths, table.kinds, table.templates = self.paths, self.kinds, self.templates
         table._routes = list(self._routes)
-        table._blobs = list(self._blobs) if self._blobs is not None else None
+        table._data, table._offsets = self._data, self._offsets
+        table._stale = self._stale | changes.keys() if self._data is not None else frozenset()
         table.placed = self.placed
         for i, route in changes.items():
             table._routes[i] = route
-            if table._blobs is not None:
-                table._blobs[i] = None
         return table
 
-    def __getstate__(self):
-        blobs = list(self._blobs) if self._blobs is not None else [None] * len(self)
-        for i, blob in enumerate(blobs):
-            if blob is None:
-                buffer = io.BytesIO()
-                pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _BY_SOURCE
+    def __reduce_ex__(self, protocol):
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _BY_SOURCE
+        offsets = array.array("Q", [0])
+        for i in range(len(self)):
+            if self._data is not None and i not in self._stale:
+                buffer.write(self._blob(i))
+            else:
+                pickler.clear_memo()
                 pickler.dump(self._routes[i])
-                blobs[i] = buffer.getvalue()
-        return (self.paths, self.kinds, self.templates, blobs)
+            offsets.append(buffer.tell())
+        data = buffer.getbuffer()
+        if protocol >= 5:
+            data = pickle.PickleBuffer(data)  # out of band when the pickler takes it so
+        return (_route_table, (self.paths, self.kinds, self.templates, offsets.tobytes(),
+                               data))
 
-    def __setstate__(self, state) -> None:
-        self.paths, self.kinds, self.templates, self._blobs = state
-        self._routes = [None] * len(self.paths)
-        self.placed = None
+
+def _route_table(paths, kinds, templates, offsets, data) -> RouteTable:
+    table = RouteTable.__new__(RouteTable)
+    table.paths, table.kinds, table.templates = paths, kinds, templates
+    table._routes = [None] * len(paths)
+    table._data = memoryview(data)
+    table._offsets = memoryview(offsets).cast("Q")
+    table._stale = frozenset()
+    table.placed = None
+    return table
 
 
 _placed: dict | None = None  # while a route is unpickled: the articles it refers to

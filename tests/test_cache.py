@@ -345,7 +345,7 @@ def test_a_damaged_article_record_only_costs_time(site, tmp_path, reads):
     assert site.build(search_index=True).status == 0
     path = site.root / ".cache" / cache.SEEDS_FILE
     data = bytearray(path.read_bytes())
-    _, _, count, _ = cache.HEADER.unpack_from(data)
+    _, _, count, *_ = cache.HEADER.unpack_from(data)
     records = cache.HEADER.size + 8 * (count + 1) + 16 * count
     for offset in range(records + cache.RECORD_CHECK, records + 200):
         data[offset] ^= 0x5A  # every record's first bytes, the length kept
