@@ -15,6 +15,9 @@ identical, and deleting the cache only costs time.
 - Article bodies live in a pack file beside it (bodies.py), not in the pickle:
   the pickle stays small, quick to load and save, and bodies are read only for
   the pages that show them.
+- On disk each article is a record of its own and the routes' pickles are one
+  buffer, both mapped from the file: a new process reads the articles and routes
+  an edit touches, not all of them (ArticleRecords, model.STORED).
 
 One build at a time uses a cache folder (a lock file); a second one running at
 the same moment builds without it.
