@@ -51,8 +51,9 @@ MTIME_DATE = "date from the file's modification time"
 
 # The file: a header, then for each article the offset of its record and the digest
 # of its body, then the records, then the state's pickle, which names articles by
-# number, then the large buffers it keeps out of band (the routes' pickles).  The file is mapped, not read: an article's record is read when the article
-# is first used (model.STORED), so a rebuild after an edit reads the few it shows.
+# number, then the large buffers it keeps out of band (the routes' pickles).  The
+# file is mapped, not read: an article's record is read when the article is first
+# used (model.STORED), so a rebuild after an edit reads the few it shows.
 MAGIC = b"SAHIFA\x00\x01"
 HEADER = struct.Struct("<8sIQQQ")     # magic, version, articles, pickle size, buffers
 RECORD_CHECK = 8                      # bytes of blake2b before each record
@@ -62,7 +63,7 @@ class ArticleRecords:
     """The articles of a saved state, one pickled record each."""
 
     def __init__(self, data: mmap.mmap, count: int, main_size: int, buffers: int) -> None:
-        self.data, self.count = data, count
+        self.data = data
         start = HEADER.size
         self.offsets = memoryview(data)[start:start + 8 * (count + 1)].cast("Q")
         start += 8 * (count + 1)
@@ -122,7 +123,6 @@ class ArticleRecords:
             entry = STORED.get(id(article))
             if entry is not None and entry[0] is article:
                 records.append(entry[1].raw(entry[2]))
-                digest = entry[1].body_digest(entry[2])
             else:
                 buffer.seek(0)
                 buffer.truncate()
@@ -131,7 +131,7 @@ class ArticleRecords:
                 record = buffer.getvalue()
                 records.append(hashlib.blake2b(record, digest_size=RECORD_CHECK).digest()
                                + record)
-                digest = article.body.digest if isinstance(article.body, Body) else None
+            digest = body_digest_of(article)
             digests += bytes.fromhex(digest) if digest else bytes(16)
         offsets = [0]
         for record in records:

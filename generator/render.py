@@ -328,12 +328,12 @@ class Renderer:
         languages' environments differ only in their globals: one is enough."""
         if self.checked or not self.envs.codes:
             return
-        for env in (self.envs[self.envs.codes[0]],):
-            for name in env.list_templates(extensions=["html", "xml"]):
-                try:
-                    env.get_template(name)
-                except jinja2.TemplateError as exc:
-                    raise _template_error(exc) from None
+        env = self.envs[self.envs.codes[0]]
+        for name in env.list_templates(extensions=["html", "xml"]):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc) from None
         self.checked = True
 
     def render(self, route: Route) -> bytes:
