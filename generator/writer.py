@@ -385,10 +385,9 @@ class Publisher:
             front = self._front_read[1]
             if not front:
                 return None
+            current = self.keep_current(front)
             for rel, fingerprint in front.items():
-                if self.is_current(rel, fingerprint):
-                    self.keep(rel, fingerprint)
-                elif not self.link_from_front(rel, fingerprint):
+                if rel not in current and not self.link_from_front(rel, fingerprint):
                     return None  # the front changed under us: leave it to the next build
             self._sweep()
             if not self._back_marked:  # the back tree changed: say what it now holds
