@@ -390,27 +390,48 @@ _render_job: tuple | None = None  # set in the parent just before forking worker
 
 
 def _render_range(bounds: tuple[int, int]) -> int:
-    routes, renderer, config, urls, root = _render_job
-    for route in routes[bounds[0]:bounds[1]]:
+    routes, renderer, config, urls, root, parents = _render_job
+    part = routes[bounds[0]:bounds[1]]
+    make_folders(root, part, skip=parents)
+    for route in part:
         write_file(root, route.path, _produce(route, renderer, config, urls))
     return bounds[1] - bounds[0]
 
 
-def make_folders(root: Path, routes) -> None:
-    """Create the folders the outputs go in, parents first, one call each: writing
-    then opens each file at once (a page is a folder of its own, so this halves the
-    file system calls of a full build)."""
-    folders = sorted({os.path.dirname(route.path) for route in routes} - {""})
+def folder_parents(routes) -> set[str]:
+    """The folders that hold other output folders (the date archives' and the language
+    folders, say): made before the workers start, which then make the rest."""
+    parents: set[str] = set()
+    for folder in {os.path.dirname(route.path) for route in routes}:
+        while folder:
+            folder = os.path.dirname(folder)
+            if not folder or folder in parents:
+                break
+            parents.add(folder)
+    return parents
+
+
+def make_folders(root: Path, routes, skip: set[str] = frozenset()) -> None:
+    """Create the folders the outputs go in (except those in `skip`, already made),
+    parents first, one call each: writing then opens each file at once (a page is a
+    folder of its own, so this halves the file system calls of a full build)."""
+    folders = sorted({os.path.dirname(route.path) for route in routes} - {""} - skip)
+    _make(root, folders)
+
+
+def _make(root: Path, folders) -> None:
     for folder in folders:
         try:
             os.mkdir(os.path.join(root, folder))
         except FileExistsError:
-            pass
+            pass  # kept from an earlier build, or made by another worker
         except FileNotFoundError:  # a parent not in the list (an unchanged page's)
             try:
                 os.makedirs(os.path.join(root, folder), exist_ok=True)
             except OSError:
                 pass  # a file in the way: writing the page replaces it
+        except OSError:
+            pass  # writing the page reports it, or replaces what is in the way
 
 
 def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, root: Path,
@@ -418,20 +439,23 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     """Render and write the pages that changed, on every core when there are many.
 
     Workers are forked, so they share the planned routes and compiled templates
-    without copying them; each writes its own files (pages are independent).
+    without copying them; each makes the page folders of its share and writes its
+    own files (pages are independent).
     """
     global _render_job
     progress.stage("render", len(routes))
-    make_folders(root, routes)
     if jobs <= 1 or len(routes) < RENDER_THRESHOLD:
+        make_folders(root, routes)
         for route in routes:
             write_file(root, route.path, _produce(route, renderer, config, urls))
             progress.advance()
         return
+    parents = folder_parents(routes)
+    _make(root, sorted(parents))
     renderer.prepare()  # once here, not in every worker
     size = max(16, len(routes) // (jobs * 8))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
-    _render_job = (routes, renderer, config, urls, root)
+    _render_job = (routes, renderer, config, urls, root, parents)
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
