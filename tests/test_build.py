@@ -6,9 +6,13 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 from urllib.parse import quote
 
 
+from generator.writer import read_manifest
 from generator import writer
 from generator.build import BuildRequest, build
 
@@ -455,21 +459,72 @@ def test_catalogs_are_compiled_once_and_a_broken_one_is_reported(site, monkeypat
     assert site.files() == published
 
 
-def test_a_tampered_manifest_cannot_delete_outside_the_output(site):
-    import json
+def _tamper(site, write) -> Path:
+    """Two builds, so that the back tree holds the first with its manifest; then
+    `write(back, files)` replaces that manifest.  Returns a file outside the output."""
     site.write("a.md", ar_seed())
     site.build()
     site.write("b.md", ar_seed().replace("2025", "2024"))
-    site.build()  # the back tree now holds the first build, with its manifest
+    site.build()
     (site.seeds / "b.md").unlink()
     victim = site.root / "victim.txt"
     victim.write_text("keep")
     back = site.root / ".site.sahifa-back"
-    manifest = json.loads((back / ".sahifa").read_text(encoding="utf-8"))
-    manifest["files"]["../victim.txt"] = "0" * 32
-    (back / ".sahifa").write_text(json.dumps(manifest), encoding="utf-8")
+    files = read_manifest(back)
+    assert files and "../victim.txt" not in files
+    write(back, {**files, "../victim.txt": "0" * 32})
+    return victim
+
+
+@pytest.mark.parametrize("bad", ["../victim.txt", "/etc/passwd", "a//b", "a\x01b", ""])
+def test_a_tampered_manifest_cannot_delete_outside_the_output(site, bad):
+    def write(back, files):
+        files[bad] = "0" * 32
+        paths = "\n".join(files).encode()
+        (back / ".sahifa").write_bytes(
+            b"sahifa manifest 2 %d %d\n" % (len(files), len(paths)) + paths + b"\n"
+            + "".join(fp + "\n" for fp in files.values()).encode())
+        assert read_manifest(back) is None  # refused as a whole
+
+    victim = _tamper(site, write)
     assert site.build().status == 0
     assert victim.read_text() == "keep"
+
+
+def test_a_tampered_manifest_of_the_earlier_format_is_refused_too(site):
+    import json
+
+    def write(back, files):
+        (back / ".sahifa").write_text(json.dumps({"version": 1, "files": files}),
+                                      encoding="utf-8")
+        assert read_manifest(back) is None
+
+    victim = _tamper(site, write)
+    assert site.build().status == 0
+    assert victim.read_text() == "keep"
+
+
+def test_a_manifest_of_the_earlier_format_keeps_every_unchanged_file(site):
+    """After an upgrade, the first build reads the JSON manifest the earlier version
+    wrote: unchanged files keep their inode and modification time."""
+    import json
+    site.write("a.md", ar_seed())
+    site.build()
+    files = read_manifest(site.out)
+    (site.out / ".sahifa").write_text(json.dumps({"version": 1, "files": files}),
+                                      encoding="utf-8")
+    assert read_manifest(site.out) == files
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.out.rglob("*.html")}
+    result = site.build()
+    assert result.status == 0 and result.written == 0
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in before} == before
+    site.write("b.md", ar_seed().replace("2025", "2024"))
+    result = site.build()
+    assert result.status == 0 and 0 < result.written < len(files)
+    notfound = site.out / "404.html"
+    assert (notfound.stat().st_ino, notfound.stat().st_mtime_ns) == before[notfound]
+    assert (site.out / ".sahifa").read_bytes().startswith(b"sahifa manifest 2 ")
+    assert set(read_manifest(site.out)) > set(files)
 
 
 def test_a_static_file_replaced_by_a_folder_of_the_same_name(site):
