@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
-from run import PeakMemory, compile_bytecode, summarise  # noqa: E402
+from run import Bin, PeakMemory, compile_bytecode, empty_bins, summarise  # noqa: E402
 
 VENV = HERE / ".peers-venv"
 TIMEOUT = 30 * 60  # seconds allowed for one build
@@ -293,7 +293,9 @@ def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None
 def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
           pelican: Path | None) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"sahifa-peers-{n}-"))
-    # name -> (folder, paths to delete before a cold build, command, output, env)
+    Bin.made.append(work)  # deleted with the bins, after every measurement
+    bin_ = Bin(work / ".bench-bin")  # see Bin: nothing is deleted between builds
+    # name -> (folder, paths to move away before a cold build, command, output, env)
     tools = {"sahifa": (work, [work / "site", work / ".site.sahifa-back", work / ".cache"],
                         [sys.executable, "-m", "generator", "build", "--source", "seeds",
                          "--config", "site.toml", "--out", "site"], work / "site",
@@ -321,7 +323,7 @@ def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
             try:
                 for k in range(runs):
                     for path in stale:
-                        shutil.rmtree(path, ignore_errors=True)
+                        bin_.put(path)
                     print(f"  N={n} {name} cold run {k + 1}/{runs}", flush=True)
                     samples.append(measure(cmd, cwd, out, env))
                 results[name] = summarise(samples)
@@ -333,8 +335,9 @@ def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
             if base and "median_s" in r:
                 r["ratio_to_sahifa"] = round(r["median_s"] / base, 2)
         return results
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        empty_bins()
+        raise
 
 
 def main() -> int:
@@ -352,8 +355,11 @@ def main() -> int:
         versions["pelican"] = version([str(pelican), "--version"])
     print("versions:", ", ".join(f"{k} {v}" for k, v in versions.items()), flush=True)
     report = {"cpus": os.cpu_count(), "runs": runs, "versions": versions, "sizes": {}}
-    for n in sizes:
-        report["sizes"][str(n)] = bench(n, runs, hugo, hugo_version, pelican)
+    try:
+        for n in sizes:
+            report["sizes"][str(n)] = bench(n, runs, hugo, hugo_version, pelican)
+    finally:
+        empty_bins()
 
     print(f"\n{'N':>7}  {'tool':<8} {'median s':>9}  {'[min–max]':<17} {'pages':>6} "
           f"{'pages/s':>8} {'peak MiB':>9} {'peer/Sahifa':>12}")

@@ -78,6 +78,38 @@ class PeakMemory:
         return self.peak
 
 
+class Bin:
+    """Where the benchmark puts what it would delete between builds, until the end.
+
+    Deleting tens of thousands of files just before a build makes every file that
+    build creates slower on some file systems (ext4 without a journal, as on this
+    machine, passes over the inodes freed in the last minutes when it allocates new
+    ones), which would charge the benchmark's own cleanup to the tool it measures.
+    A user's cold build deletes nothing, so nothing is deleted until every
+    measurement is done: leftovers are renamed into the bin, and the bins are
+    emptied by empty_bins().
+    """
+
+    made: list[Path] = []
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        Bin.made.append(folder)
+
+    def put(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            os.rename(path, self.folder / str(self.count))
+
+
+def empty_bins() -> None:
+    for folder in Bin.made:
+        shutil.rmtree(folder, ignore_errors=True)
+    Bin.made.clear()
+
+
 def compile_bytecode() -> None:
     """Byte-compile Sahifa as installing a package does, so that no build measured
     compiles its modules (an environment may forbid writing bytecode on import)."""
@@ -114,6 +146,8 @@ def summarise(samples: list[tuple[float, int, int]]) -> dict:
 
 def bench(n: int, runs: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{n}-"))
+    Bin.made.append(work)  # deleted with the bins, after every measurement
+    bin_ = Bin(work / ".bench-bin")
     try:
         (work / "site.toml").write_text(CONFIG, encoding="utf-8")
         paths = generate(work / "seeds", n)
@@ -122,7 +156,7 @@ def bench(n: int, runs: int) -> dict:
         def cold():
             # Nothing from an earlier build: no output, no back tree, no cache.
             for leftover in (work / "site", work / ".site.sahifa-back", work / ".cache"):
-                shutil.rmtree(leftover, ignore_errors=True)
+                bin_.put(leftover)
             return run_build(work)
 
         results["cold"] = summarise([cold() for _ in range(runs)])
@@ -152,8 +186,9 @@ def bench(n: int, runs: int) -> dict:
         results["preview save→served"] = preview_latency(work, int(os.environ.get(
             "BENCH_EDITS", "7")))
         return results
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        empty_bins()
+        raise
 
 
 PROBE = "---\ntitle: Bench probe\nlang: en\ndate: 2025-06-01T10:00:00+01:00\ntags: [economy]\n---\n"
@@ -258,15 +293,18 @@ def main() -> int:
     report = {"cpus": os.cpu_count(), "runs": runs, "sizes": {}}
     print(f"{'N':>7}  {'scenario':<11} {'median s':>9}  {'[min–max]':<17} {'pages':>7} "
           f"{'pages/s':>8} {'peak MiB':>9}")
-    report["demo"] = {"preview save→served": demo_latency(edits)}
-    print(row("demo", "preview save→served", report["demo"]["preview save→served"]))
-    for n in sizes:
-        res = bench(n, runs)
-        report["sizes"][str(n)] = res
-        for name, r in res.items():
-            print(row(str(n), name, r))
-        for line in res["cold"]["page weight"]:
-            print(f"{n:>7}  page weight: {line}")
+    try:
+        report["demo"] = {"preview save→served": demo_latency(edits)}
+        print(row("demo", "preview save→served", report["demo"]["preview save→served"]))
+        for n in sizes:
+            res = bench(n, runs)
+            report["sizes"][str(n)] = res
+            for name, r in res.items():
+                print(row(str(n), name, r))
+            for line in res["cold"]["page weight"]:
+                print(f"{n:>7}  page weight: {line}")
+    finally:
+        empty_bins()
     (HERE / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {HERE / 'results.json'}")
     return 0
