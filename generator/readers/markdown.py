@@ -13,7 +13,7 @@ from .. import frontmatter
 from ..errors import SahifaError
 from ..model import Document
 from ..slugs import slugify
-from . import inline
+from . import blocks, inline
 
 ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 SETEXT_H1 = re.compile(r"^=+[ \t]*$")
@@ -187,6 +187,7 @@ class MarkdownReader:
         )
         self._md.treeprocessors.register(LinkGuard(self._md), "sahifa-link-guard", 1)
         inline.install(self._md)
+        blocks.install(self._md)
         if not raw_html:
             # Raw HTML is then text like any other: escaped, shown, never interpreted.
             self._md.preprocessors.deregister("html_block")
