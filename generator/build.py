@@ -178,7 +178,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
             results[seed.rel], digests[seed.rel] = reader(seed, data)
             progress.advance()
     else:  # workers read the files themselves: no bytes cross the pipes
-        size = max(8, len(todo) // (jobs * 8))
+        size = max(8, len(todo) // (jobs * 32))  # small: no worker waits long at the end
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
@@ -453,7 +453,7 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     parents = folder_parents(routes)
     _make(root, sorted(parents))
     renderer.prepare()  # once here, not in every worker
-    size = max(16, len(routes) // (jobs * 8))
+    size = max(16, len(routes) // (jobs * 32))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     _render_job = (routes, renderer, config, urls, root, parents)
     try:
