@@ -49,21 +49,42 @@ def same_structure(a: Article, b: Article) -> bool:
 
 def articles_in(value: Any, out: set) -> None:
     """Every Article a route context holds, however deep."""
-    if isinstance(value, _LEAVES):
-        return
-    if type(value) is Article:
+    kind = type(value)
+    if kind is Article:
         out.add(value)
+    elif kind in _LEAF_TYPES or isinstance(value, _LEAVES):
+        return
     elif isinstance(value, dict):
-        for item in value.values():
-            articles_in(item, out)
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            articles_in(item, out)
-    elif type(value) is Page:
+        _items_in(value.values(), out)
+    elif kind is tuple or kind is list or isinstance(value, (tuple, list)):
+        _items_in(value, out)
+    elif kind is Page:
         out.update(value.items)
     elif dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            articles_in(getattr(value, f.name), out)
+        for name in _field_names(kind):
+            articles_in(getattr(value, name), out)
+
+
+def _items_in(items, out: set) -> None:
+    """articles_in() over the items of a container, without a call for the many that
+    are articles or plain values."""
+    for item in items:
+        kind = type(item)
+        if kind is Article:
+            out.add(item)
+        elif kind not in _LEAF_TYPES:
+            articles_in(item, out)
+
+
+_LEAF_TYPES = frozenset(_LEAVES)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 def swap(value: Any, mapping: dict) -> Any:

@@ -295,6 +295,7 @@ class Publisher:
         self._clean = clean
         self._known_back = known.get("back")
         self._back_read: tuple | None = None   # read when first needed
+        self._back_new = False
         self._back_marked = True
 
     def _open_back(self) -> None:
@@ -302,7 +303,11 @@ class Publisher:
             return
         if self.back.exists() and not self.back.is_dir():
             self.back.unlink()
-        self.back.mkdir(parents=True, exist_ok=True)
+        try:
+            self.back.mkdir(parents=True)
+            self._back_new = True  # it holds only what this build puts in it
+        except FileExistsError:
+            self._back_new = False
         self.back_files = None if self._clean else read_manifest(self.back, self._known_back)
         self._back_read = ((_signature(self.back / MANIFEST), self.back_files)
                            if self.back_files is not None else (None, None))
@@ -390,6 +395,8 @@ class Publisher:
                 except (IsADirectoryError, PermissionError):
                     pass  # a folder of this build's outputs now stands there
             dirs = {str(PurePosixPath(rel).parent) for rel in stale}
+        elif self._back_new:
+            return  # made by this build: nothing in it but its outputs
         else:
             self._changing_back()
             # Only a folder that lost a file, or never had one, may now be empty (the
