@@ -263,14 +263,15 @@ class BuildFailed(Exception):
     pass
 
 
-def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None
-            ) -> tuple[float, int, int]:
-    """(seconds, .html pages under out, peak tree RSS) of one build process."""
+def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None,
+            memory: bool = False) -> tuple[float, int, int]:
+    """(seconds, .html pages under out, peak tree RSS or 0 without `memory`) of one
+    build process."""
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: no deadlock on chatter
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
-        memory = PeakMemory(proc.pid)
+        sampler = PeakMemory(proc.pid) if memory else None
         try:
             proc.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -278,7 +279,7 @@ def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None
             proc.wait()
             raise BuildFailed(f"killed after {TIMEOUT} s")
         finally:
-            peak = memory.stop()
+            peak = sampler.stop() if sampler else 0
         elapsed = time.perf_counter() - start
         err.seek(0)
         if proc.returncode != 0:
@@ -317,19 +318,32 @@ def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
             layout_hugo(work / "hugo", seeds, hugo_version)
         if pelican:
             layout_pelican(work / "pelican", seeds)
+        os.sync()  # the corpus on disk now, not written back during the first build
+        # Round by round, each tool once a round, so that a machine that slows down
+        # for a while slows every tool alike; the last round samples memory only
+        # (run.series says why).
+        samples: dict[str, list] = {name: [] for name in tools}
+        failed: dict[str, str] = {}
+        for k in range(runs + 1):
+            for name, (cwd, stale, cmd, out, env) in tools.items():
+                if name in failed:
+                    continue
+                for path in stale:
+                    bin_.put(path)
+                what = f"cold run {k + 1}/{runs}" if k < runs else "memory run"
+                print(f"  N={n} {name} {what}", flush=True)
+                try:
+                    samples[name].append(measure(cmd, cwd, out, env, memory=k == runs))
+                except BuildFailed as e:
+                    print(f"  {name} failed: {e}", flush=True)
+                    failed[name] = str(e)
         results = {}
-        for name, (cwd, stale, cmd, out, env) in tools.items():
-            samples = []
-            try:
-                for k in range(runs):
-                    for path in stale:
-                        bin_.put(path)
-                    print(f"  N={n} {name} cold run {k + 1}/{runs}", flush=True)
-                    samples.append(measure(cmd, cwd, out, env))
-                results[name] = summarise(samples)
-            except BuildFailed as e:
-                print(f"  {name} failed: {e}", flush=True)
-                results[name] = {"error": str(e)}
+        for name, got in samples.items():
+            if name in failed:
+                results[name] = {"error": failed[name]}
+            else:
+                peak = got[-1][2]
+                results[name] = summarise([(t, pages, peak) for t, pages, _ in got[:-1]])
         base = results["sahifa"].get("median_s")
         for name, r in results.items():
             if base and "median_s" in r:

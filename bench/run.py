@@ -116,22 +116,33 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(HERE.parent / "generator"), quiet=1)
 
 
-def run_build(workdir: Path) -> tuple[float, int, int]:
-    """(seconds, pages, peak tree RSS) of one `sahifa build` process."""
+def run_build(workdir: Path, memory: bool = False) -> tuple[float, int, int]:
+    """(seconds, pages, peak tree RSS, or 0 without `memory`) of one `sahifa build`
+    process."""
     cmd = [sys.executable, "-m", "generator", "build", "--source", "seeds", "--config",
            "site.toml", "--out", "site"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})
-    memory = PeakMemory(proc.pid)
+    sampler = PeakMemory(proc.pid) if memory else None
     err = proc.stderr.read().decode()  # to the end: the process has closed it
     proc.wait()
     elapsed = time.perf_counter() - start
-    peak = memory.stop()
+    peak = sampler.stop() if sampler else 0
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}):\n{err}")
     pages = sum(1 for _ in (workdir / "site").rglob("*.html"))
     return elapsed, pages, peak
+
+
+def series(step, runs: int) -> dict:
+    """`runs` timed builds, step(k, memory=False), then one more, step(runs,
+    memory=True), for the peak memory alone: reading the proportional set sizes of
+    every process every 20 ms takes CPU from the build and slowed it by about a
+    tenth, so no timed build is sampled."""
+    samples = [step(k, False) for k in range(runs)]
+    peak = step(runs, True)[2]
+    return summarise([(t, pages, peak) for t, pages, _ in samples])
 
 
 def summarise(samples: list[tuple[float, int, int]]) -> dict:
@@ -151,38 +162,46 @@ def bench(n: int, runs: int) -> dict:
     try:
         (work / "site.toml").write_text(CONFIG, encoding="utf-8")
         paths = generate(work / "seeds", n)
+        os.sync()  # the corpus on disk now, not written back during the first build
         results = {}
 
-        def cold():
+        def cold(k: int, memory: bool):
             # Nothing from an earlier build: no output, no back tree, no cache.
             for leftover in (work / "site", work / ".site.sahifa-back", work / ".cache"):
                 bin_.put(leftover)
-            return run_build(work)
+            return run_build(work, memory)
 
-        results["cold"] = summarise([cold() for _ in range(runs)])
+        results["cold"] = series(cold, runs)
         results["cold"]["page weight"] = page_weight(work / "site").lines()
-        results["no change"] = summarise([run_build(work) for _ in range(runs)])
+        results["no change"] = series(lambda k, memory: run_build(work, memory), runs)
         target = paths[len(paths) // 2]
         original = target.read_text(encoding="utf-8")
-        samples = []
-        for k in range(runs):
+
+        def edit(k: int, memory: bool):
             target.write_text(original + f"\nEdited paragraph {k}.\n", encoding="utf-8")
-            samples.append(run_build(work))
-        results["edit one"] = summarise(samples)
-        samples = []
+            return run_build(work, memory)
+
+        results["edit one"] = series(edit, runs)
         extra = work / "seeds" / "2025" / "added.md"
-        for k in range(runs):
+
+        def add(k: int, memory: bool):
             extra.write_text(f"---\ntitle: Added {k}\nlang: en\ndate: 2025-06-01\n---\nNew.\n")
-            samples.append(run_build(work))
-            extra.unlink()
-        results["add one"] = summarise(samples)
-        samples = []
-        for k in range(runs):
+            try:
+                return run_build(work, memory)
+            finally:
+                extra.unlink()
+
+        results["add one"] = series(add, runs)
+
+        def delete(k: int, memory: bool):
             saved = target.read_bytes()
             target.unlink()
-            samples.append(run_build(work))
-            target.write_bytes(saved)
-        results["delete one"] = summarise(samples)
+            try:
+                return run_build(work, memory)
+            finally:
+                target.write_bytes(saved)
+
+        results["delete one"] = series(delete, runs)
         results["preview save→served"] = preview_latency(work, int(os.environ.get(
             "BENCH_EDITS", "7")))
         return results
