@@ -98,9 +98,11 @@ def _decode_manifest(data: bytes) -> dict[str, str] | None:
         return None
     start = end + 1
     paths = data[start:start + size]
+    if data[start + size:start + size + 1] != b"\n":
+        return None
     # Its paths are unlinked when stale: refuse a manifest that names anything
     # outside the tree (one scan over all of them).
-    if data[start + size:start + size + 1] != b"\n" or (count and (not paths or unsafe_in_list(paths))):
+    if count and (not paths or unsafe_in_list(paths)):
         return None
     names = paths.decode("utf-8").split("\n") if count else []
     fingerprints = data[start + size + 1:].decode("utf-8").split("\n")[:-1] if count else []
