@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
-from run import Bin, PeakMemory, compile_bytecode, empty_bins, summarise  # noqa: E402
+from run import PeakMemory, compile_bytecode, empty_bins, summarise, work_folder  # noqa: E402
 
 VENV = HERE / ".peers-venv"
 TIMEOUT = 30 * 60  # seconds allowed for one build
@@ -293,9 +293,7 @@ def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None,
 
 def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
           pelican: Path | None) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"sahifa-peers-{n}-"))
-    Bin.made.append(work)  # deleted with the bins, after every measurement
-    bin_ = Bin(work / ".bench-bin")  # see Bin: nothing is deleted between builds
+    work, bin_ = work_folder(f"sahifa-peers-{n}-")  # nothing deleted between builds
     # name -> (folder, paths to move away before a cold build, command, output, env)
     tools = {"sahifa": (work, [work / "site", work / ".site.sahifa-back", work / ".cache"],
                         [sys.executable, "-m", "generator", "build", "--source", "seeds",
@@ -311,47 +309,43 @@ def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
         tools["pelican"] = (p, [p / "output", p / "__pycache__", p / "cache"],
                             [str(pelican), "content", "-o", "output", "-s", "pelicanconf.py",
                              "-q"], p / "output", None)
-    try:
-        (work / "site.toml").write_text(CONFIG, encoding="utf-8")
-        seeds = [read_seed(f, work / "seeds") for f in generate(work / "seeds", n)]
-        if hugo:
-            layout_hugo(work / "hugo", seeds, hugo_version)
-        if pelican:
-            layout_pelican(work / "pelican", seeds)
-        os.sync()  # the corpus on disk now, not written back during the first build
-        # Round by round, each tool once a round, so that a machine that slows down
-        # for a while slows every tool alike; the last round samples memory only
-        # (run.series says why).
-        samples: dict[str, list] = {name: [] for name in tools}
-        failed: dict[str, str] = {}
-        for k in range(runs + 1):
-            for name, (cwd, stale, cmd, out, env) in tools.items():
-                if name in failed:
-                    continue
-                for path in stale:
-                    bin_.put(path)
-                what = f"cold run {k + 1}/{runs}" if k < runs else "memory run"
-                print(f"  N={n} {name} {what}", flush=True)
-                try:
-                    samples[name].append(measure(cmd, cwd, out, env, memory=k == runs))
-                except BuildFailed as e:
-                    print(f"  {name} failed: {e}", flush=True)
-                    failed[name] = str(e)
-        results = {}
-        for name, got in samples.items():
+    (work / "site.toml").write_text(CONFIG, encoding="utf-8")
+    seeds = [read_seed(f, work / "seeds") for f in generate(work / "seeds", n)]
+    if hugo:
+        layout_hugo(work / "hugo", seeds, hugo_version)
+    if pelican:
+        layout_pelican(work / "pelican", seeds)
+    os.sync()  # the corpus on disk now, not written back during the first build
+    # Round by round, each tool once a round, so that a machine that slows down
+    # for a while slows every tool alike; the last round samples memory only
+    # (run.series says why).
+    samples: dict[str, list] = {name: [] for name in tools}
+    failed: dict[str, str] = {}
+    for k in range(runs + 1):
+        for name, (cwd, stale, cmd, out, env) in tools.items():
             if name in failed:
-                results[name] = {"error": failed[name]}
-            else:
-                peak = got[-1][2]
-                results[name] = summarise([(t, pages, peak) for t, pages, _ in got[:-1]])
-        base = results["sahifa"].get("median_s")
-        for name, r in results.items():
-            if base and "median_s" in r:
-                r["ratio_to_sahifa"] = round(r["median_s"] / base, 2)
-        return results
-    except BaseException:
-        empty_bins()
-        raise
+                continue
+            for path in stale:
+                bin_.put(path)
+            what = f"cold run {k + 1}/{runs}" if k < runs else "memory run"
+            print(f"  N={n} {name} {what}", flush=True)
+            try:
+                samples[name].append(measure(cmd, cwd, out, env, memory=k == runs))
+            except BuildFailed as e:
+                print(f"  {name} failed: {e}", flush=True)
+                failed[name] = str(e)
+    results = {}
+    for name, got in samples.items():
+        if name in failed:
+            results[name] = {"error": failed[name]}
+        else:
+            peak = got[-1][2]
+            results[name] = summarise([(t, pages, peak) for t, pages, _ in got[:-1]])
+    base = results["sahifa"].get("median_s")
+    for name, r in results.items():
+        if base and "median_s" in r:
+            r["ratio_to_sahifa"] = round(r["median_s"] / base, 2)
+    return results
 
 
 def main() -> int:

@@ -86,22 +86,28 @@ class Bin:
     machine, passes over the inodes freed in the last minutes when it allocates new
     ones), which would charge the benchmark's own cleanup to the tool it measures.
     A user's cold build deletes nothing, so nothing is deleted until every
-    measurement is done: leftovers are renamed into the bin, and the bins are
-    emptied by empty_bins().
+    measurement is done: leftovers are renamed into the bin of the corpus folder
+    (work_folder()), and empty_bins() deletes those folders at the end.
     """
 
-    made: list[Path] = []
+    made: list[Path] = []  # the corpus folders, each holding its bin
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.count = 0
-        Bin.made.append(folder)
 
     def put(self, path: Path) -> None:
         if path.exists() or path.is_symlink():
             self.folder.mkdir(parents=True, exist_ok=True)
             self.count += 1
             os.rename(path, self.folder / str(self.count))
+
+
+def work_folder(prefix: str) -> tuple[Path, Bin]:
+    """A temporary folder for one corpus, and its bin: deleted by empty_bins()."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    Bin.made.append(work)
+    return work, Bin(work / ".bench-bin")
 
 
 def empty_bins() -> None:
@@ -156,63 +162,57 @@ def summarise(samples: list[tuple[float, int, int]]) -> dict:
 
 
 def bench(n: int, runs: int) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"sahifa-bench-{n}-"))
-    Bin.made.append(work)  # deleted with the bins, after every measurement
-    bin_ = Bin(work / ".bench-bin")
-    try:
-        (work / "site.toml").write_text(CONFIG, encoding="utf-8")
-        paths = generate(work / "seeds", n)
-        os.sync()  # the corpus on disk now, not written back during the first build
-        results = {}
+    work, bin_ = work_folder(f"sahifa-bench-{n}-")
+    (work / "site.toml").write_text(CONFIG, encoding="utf-8")
+    paths = generate(work / "seeds", n)
+    os.sync()  # the corpus on disk now, not written back during the first build
+    results = {}
 
-        def cold(k: int, memory: bool):
-            # Nothing from an earlier build: no output, no back tree, no cache.
-            for leftover in (work / "site", work / ".site.sahifa-back", work / ".cache"):
-                bin_.put(leftover)
+    def cold(k: int, memory: bool):
+        # Nothing from an earlier build: no output, no back tree, no cache.
+        for leftover in (work / "site", work / ".site.sahifa-back", work / ".cache"):
+            bin_.put(leftover)
+        return run_build(work, memory)
+
+    results["cold"] = series(cold, runs)
+    results["cold"]["page weight"] = page_weight(work / "site").lines()
+    results["no change"] = series(lambda k, memory: run_build(work, memory), runs)
+    target = paths[len(paths) // 2]
+    original = target.read_text(encoding="utf-8")
+
+    def edit(k: int, memory: bool):
+        target.write_text(original + f"\nEdited paragraph {k}.\n", encoding="utf-8")
+        return run_build(work, memory)
+
+    results["edit one"] = series(edit, runs)
+    extra = work / "seeds" / "2025" / "added.md"
+
+    # An addition and a deletion are each undone, and the site built again, before
+    # the next is timed: each timed build then really adds or deletes an article
+    # (rebuilding the site already built would take the no-change path).
+    def add(k: int, memory: bool):
+        extra.write_text(f"---\ntitle: Added {k}\nlang: en\ndate: 2025-06-01\n---\nNew.\n")
+        try:
             return run_build(work, memory)
+        finally:
+            extra.unlink()
+            run_build(work)
 
-        results["cold"] = series(cold, runs)
-        results["cold"]["page weight"] = page_weight(work / "site").lines()
-        results["no change"] = series(lambda k, memory: run_build(work, memory), runs)
-        target = paths[len(paths) // 2]
-        original = target.read_text(encoding="utf-8")
+    results["add one"] = series(add, runs)
 
-        def edit(k: int, memory: bool):
-            target.write_text(original + f"\nEdited paragraph {k}.\n", encoding="utf-8")
+    def delete(k: int, memory: bool):
+        saved = target.read_bytes()
+        target.unlink()
+        try:
             return run_build(work, memory)
+        finally:
+            target.write_bytes(saved)
+            run_build(work)
 
-        results["edit one"] = series(edit, runs)
-        extra = work / "seeds" / "2025" / "added.md"
-
-        # An addition and a deletion are each undone, and the site built again, before
-        # the next is timed: each timed build then really adds or deletes an article
-        # (rebuilding the site already built would take the no-change path).
-        def add(k: int, memory: bool):
-            extra.write_text(f"---\ntitle: Added {k}\nlang: en\ndate: 2025-06-01\n---\nNew.\n")
-            try:
-                return run_build(work, memory)
-            finally:
-                extra.unlink()
-                run_build(work)
-
-        results["add one"] = series(add, runs)
-
-        def delete(k: int, memory: bool):
-            saved = target.read_bytes()
-            target.unlink()
-            try:
-                return run_build(work, memory)
-            finally:
-                target.write_bytes(saved)
-                run_build(work)
-
-        results["delete one"] = series(delete, runs)
-        results["preview save→served"] = preview_latency(work, int(os.environ.get(
-            "BENCH_EDITS", "7")))
-        return results
-    except BaseException:
-        empty_bins()
-        raise
+    results["delete one"] = series(delete, runs)
+    results["preview save→served"] = preview_latency(work, int(os.environ.get(
+        "BENCH_EDITS", "7")))
+    return results
 
 
 PROBE = "---\ntitle: Bench probe\nlang: en\ndate: 2025-06-01T10:00:00+01:00\ntags: [economy]\n---\n"
