@@ -16,7 +16,7 @@ from generator.readers import blocks
 from generator.readers.markdown import MarkdownReader
 
 from .test_fuzz import examples
-from .test_markdown_inline import _seed_bodies, article_text
+from .test_markdown_inline import article_text, converts_as, every_seed_converts_as
 
 
 def stock_reader(raw_html: bool = True) -> MarkdownReader:
@@ -88,28 +88,23 @@ MOSTLY_PLAIN = st.one_of(PLAIN, PLAIN, PLAIN, st.just(""), st.just(""),
 @examples(300, 20000)
 @given(st.lists(LINES, max_size=30).map("\n".join))
 def test_generated_documents_convert_as_with_the_stock_parser(text):
-    assert MarkdownReader().convert(text) == stock_reader().convert(text)
+    converts_as(stock_reader, text)
 
 
 @examples(300, 20000)
 @given(st.lists(MOSTLY_PLAIN, max_size=30).map("\n".join))
 def test_mostly_plain_documents_convert_as_with_the_stock_parser(text):
-    assert MarkdownReader().convert(text) == stock_reader().convert(text)
+    converts_as(stock_reader, text)
 
 
 @examples(100, 5000)
 @given(st.lists(LINES, max_size=30).map("\n".join))
 def test_without_raw_html_too(text):
-    assert (MarkdownReader(raw_html=False).convert(text)
-            == stock_reader(raw_html=False).convert(text))
+    converts_as(stock_reader, text, raw_html=False)
 
 
 def test_every_seed_converts_as_with_the_stock_parser():
-    bodies = _seed_bodies()
-    assert len(bodies) > 20
-    fast, stock = MarkdownReader(), stock_reader()
-    for body in bodies:
-        assert fast.convert(body) == stock.convert(body)
+    every_seed_converts_as(stock_reader)
 
 
 @pytest.mark.parametrize("text", [
@@ -119,7 +114,7 @@ def test_every_seed_converts_as_with_the_stock_parser():
     "a | b\n--- | ---\n1 | 2", "  two spaces", "\u00a0nbsp", "a  \nbreak", "#\n\n#",
 ])
 def test_each_edge_of_the_plain_path(text):
-    assert MarkdownReader().convert(text) == stock_reader().convert(text)
+    converts_as(stock_reader, text)
 
 
 @pytest.mark.parametrize("text, plain", [
