@@ -160,7 +160,8 @@ def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tupl
     return tuple(out)
 
 
-def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[str, tuple[Article, ...]]:
+def related(articles: Sequence[Article], count: int = RELATED_COUNT,
+            window: int = RELATED_WINDOW) -> Mapping[str, tuple[Article, ...]]:
     """source_path → up to `count` articles of the same language sharing the most tags,
     then nearest in date.
 
@@ -189,14 +190,22 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT) -> Mapping[
     for j, article in enumerate(ordered_all):
         own = masks[j]
         ordered = sorted(tagsets[j])
-        keys = [(article.lang, t) for t in ordered]
-        keys += [(article.lang, t, o) for i, t in enumerate(ordered) for o in ordered[i + 1:]]
+        lang = article.lang
         when = stamps[j]
+        # An article sharing two tags within a tag's window is within the pair's
+        # window too (the pair's list is part of the tag's, in the same order): when
+        # the pairs' windows give enough candidates, those sharing one tag, which
+        # would all rank after them, are not looked at.
         candidates: set[int] = set()
-        for key in keys:
+        for key in [(lang, t, o) for i, t in enumerate(ordered) for o in ordered[i + 1:]]:
             i = bisect.bisect_left(list_stamps[key], when)
-            candidates.update(lists[key][max(0, i - RELATED_WINDOW): i + RELATED_WINDOW])
+            candidates.update(lists[key][max(0, i - window): i + window])
         candidates.discard(j)
+        if len(candidates) < count:
+            for key in [(lang, t) for t in ordered]:
+                i = bisect.bisect_left(list_stamps[key], when)
+                candidates.update(lists[key][max(0, i - window): i + window])
+            candidates.discard(j)
         if candidates:
             best = heapq.nsmallest(count, candidates, key=lambda k: (
                 -(own & masks[k]).bit_count(), abs(stamps[k] - when), paths[k]))

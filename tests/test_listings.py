@@ -3,10 +3,17 @@ neighbouring articles, translations and the head metadata of article pages."""
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
+from generator import taxonomy
 
 
 def seed(slug, *, title=None, date="2025-05-03T10:00:00+01:00", lang="ar", tags=(),
@@ -475,6 +482,59 @@ def test_related_never_lists_itself_nor_other_languages(site):
     assert related_links(site.page("fr/2025/05/03/f1/")) == ["/fr/2025/05/04/f2/"]
     assert related_links(site.page("fr/2025/05/04/f2/")) == ["/fr/2025/05/03/f1/"]
     assert 'class="related"' not in site.page("en/2025/05/03/e1/")
+
+
+def windowed_related(articles, count=taxonomy.RELATED_COUNT, window=taxonomy.RELATED_WINDOW):
+    """The rule taxonomy.related() documents, spelled out: candidates are the `window`
+    date neighbours on each side in every tag and every pair of tags of the same
+    language; ranked by tags shared, then distance in time, then source path."""
+    ordered = sorted(articles, key=lambda a: (a.date, a.source_path))
+    lists = {}
+    for a in ordered:
+        tags = sorted(set(a.tag_slugs))
+        for i, tag in enumerate(tags):
+            lists.setdefault((a.lang, tag), []).append(a)
+            for other in tags[i + 1:]:
+                lists.setdefault((a.lang, tag, other), []).append(a)
+    out = {}
+    for a in ordered:
+        tags = sorted(set(a.tag_slugs))
+        keys = [(a.lang, t) for t in tags]
+        keys += [(a.lang, t, o) for i, t in enumerate(tags) for o in tags[i + 1:]]
+        found = set()
+        for key in keys:
+            items = lists[key]
+            at = bisect.bisect_left([b.date.timestamp() for b in items], a.date.timestamp())
+            found.update(items[max(0, at - window):at + window])
+        found.discard(a)
+        ranked = sorted(found, key=lambda b: (-len(set(a.tag_slugs) & set(b.tag_slugs)),
+                                              abs((b.date - a.date).total_seconds()),
+                                              b.source_path))
+        if ranked:
+            out[a.source_path] = tuple(ranked[:count])
+    return out
+
+
+@dataclass(frozen=True)
+class Dated:
+    """What taxonomy.related() reads of an article."""
+    source_path: str
+    lang: str
+    date: datetime
+    tag_slugs: tuple
+
+
+@settings(max_examples=200 if os.environ.get("SAHIFA_FUZZ") == "1" else 25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["ar", "fr"]), st.integers(0, 400),
+                          st.sets(st.sampled_from("abcdef"), max_size=4)), max_size=120))
+def test_related_follows_its_windowed_rule(specs):
+    """taxonomy.related() skips the one-tag windows when the tag pairs' windows hold
+    enough candidates: the result is the rule's all the same."""
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    articles = [Dated(f"s/{n:03d}.md", lang, start + timedelta(hours=hours), tuple(sorted(tags)))
+                for n, (lang, hours, tags) in enumerate(specs)]
+    found = taxonomy.related(articles, window=3)
+    assert dict(found) == windowed_related(articles, window=3)
 
 
 def article_nav(html):
