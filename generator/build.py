@@ -27,7 +27,7 @@ from .discover import discover, git_dates
 from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
-from .incremental import RouteTable, Snapshot
+from .incremental import RouteTable, Snapshot, articles_in
 from .cache import BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
@@ -334,27 +334,45 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         if failed and request.strict:
             diags.error(request.out, "not published: --strict and some seeds have errors")
             return _result(status, diags, site, routes, 0, 0, False, timings)
-        # Routes are taken out of the table only where a fingerprint must be made.
-        made = tuple(fp if fp is not None else fingerprints.route(routes[i])
-                     for i, fp in enumerate(known))
         publisher.open(clean=request.clean, known=state.published)
         try:
-            pending = []
-            outputs = dict(zip(routes.paths, made))
             searching = config.search and request.search_index
-            if searching:
-                pages = search.article_pages(routes, made)
-                outputs.update(search.unchanged(pages, publisher.front_files))
-            # When the live site already is this build, neither tree is touched.
-            same = publisher.shows(outputs)
-            current = {} if same else publisher.keep_current(dict(zip(routes.paths, made)))
-            for i, (path, fp) in enumerate(() if same else zip(routes.paths, made)):
-                if path in current:
-                    continue
-                if not (publisher.in_front(path, fp) and publisher.link_from_front(path, fp)):
-                    publisher.claim(path, fp)
-                    pending.append(routes[i])
-            render_all(pending, renderer, config, urls, publisher.back, jobs, request.progress)
+            if publisher.holds_nothing():
+                # Every output is new (a first build, --clean): nothing is compared, so
+                # the processes rendering the pages make their fingerprints, and find
+                # the articles each shows for the snapshot's index, on every core.
+                same = False
+                for path in routes.paths:
+                    publisher.claim(path, None)
+                track = Tracking(fingerprints, known,
+                                 site.articles if snapshot.index is None else None)
+                found = render_all(routes[:], renderer, config, urls, publisher.back, jobs,
+                                   request.progress, track)
+                made = track.settle(found, routes, snapshot, remember=not persist)
+                publisher.fingerprinted(zip(routes.paths, made))
+                if searching:
+                    pages = search.article_pages(routes, made)
+            else:
+                # Routes are taken out of the table only where a fingerprint must be made.
+                made = tuple(fp if fp is not None else fingerprints.route(routes[i])
+                             for i, fp in enumerate(known))
+                pending = []
+                outputs = dict(zip(routes.paths, made))
+                if searching:
+                    pages = search.article_pages(routes, made)
+                    outputs.update(search.unchanged(pages, publisher.front_files))
+                # When the live site already is this build, neither tree is touched.
+                same = publisher.shows(outputs)
+                current = {} if same else publisher.keep_current(dict(zip(routes.paths, made)))
+                for i, (path, fp) in enumerate(() if same else zip(routes.paths, made)):
+                    if path in current:
+                        continue
+                    if not (publisher.in_front(path, fp)
+                            and publisher.link_from_front(path, fp)):
+                        publisher.claim(path, fp)
+                        pending.append(routes[i])
+                render_all(pending, renderer, config, urls, publisher.back, jobs,
+                           request.progress)
             lap("render")
             if searching and not same:
                 request.progress.stage("search")
@@ -389,13 +407,64 @@ RENDER_THRESHOLD = 64  # pages below which worker processes cost more than they 
 _render_job: tuple | None = None  # set in the parent just before forking workers
 
 
-def _render_range(bounds: tuple[int, int]) -> int:
-    routes, renderer, config, urls, root, parents = _render_job
+class Tracking:
+    """What the processes rendering a build with nothing to compare with find out
+    about each page as they make it: its fingerprint (unless the snapshot knows it)
+    and, when the snapshot has no index yet, the articles it shows, by number.
+
+    In the parent a build would make 19,000 fingerprints and walk 19,000 contexts
+    one after another; the renderers do it on every core, each for its share."""
+
+    def __init__(self, fingerprints: Fingerprinter, known: tuple,
+                 articles: tuple[Article, ...] | None) -> None:
+        self.fingerprints = fingerprints
+        self.known = known
+        self.articles = articles
+        self.numbers = None if articles is None else {id(a): n for n, a in enumerate(articles)}
+
+    def __call__(self, i: int, route) -> tuple[str, list[int] | None]:
+        fingerprint = self.known[i] or self.fingerprints.made(route)
+        if self.numbers is None:
+            return fingerprint, None
+        found: set = set()
+        articles_in(route.context, found)
+        numbers = self.numbers
+        refs = [numbers.get(id(article), -1) for article in found]
+        # An article not among the site's (never so in a plan): the parent looks.
+        return fingerprint, (None if -1 in refs else refs)
+
+    def settle(self, found: list, routes, snapshot: Snapshot, remember: bool) -> tuple:
+        """The fingerprints, in route order; the snapshot's index, when it had none;
+        and, with `remember` (a process that builds again), the fingerprints kept for
+        the next build as Fingerprinter.route() keeps them."""
+        made = tuple(fingerprint for fingerprint, _ in found)
+        if remember:
+            for i, fingerprint in enumerate(made):
+                self.fingerprints.remember(routes[i], fingerprint)
+        if self.articles is not None:
+            index: dict[Article, list[int]] = {}
+            articles = self.articles
+            for i, (_, refs) in enumerate(found):
+                if refs is None:
+                    shown: set = set()
+                    articles_in(routes[i].context, shown)
+                else:
+                    shown = [articles[n] for n in refs]
+                for article in shown:
+                    index.setdefault(article, []).append(i)
+            snapshot.index = index
+        return made
+
+
+def _render_range(bounds: tuple[int, int]) -> int | tuple[int, list]:
+    routes, renderer, config, urls, root, parents, track = _render_job
     part = routes[bounds[0]:bounds[1]]
     make_folders(root, part, skip=parents)
     for route in part:
         write_file(root, route.path, _produce(route, renderer, config, urls))
-    return bounds[1] - bounds[0]
+    if track is None:
+        return bounds[1] - bounds[0]
+    return bounds[1] - bounds[0], [track(i, routes[i]) for i in range(*bounds)]
 
 
 def folder_parents(routes) -> set[str]:
@@ -435,12 +504,13 @@ def _make(root: Path, folders) -> None:
 
 
 def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, root: Path,
-               jobs: int, progress: Silent) -> None:
+               jobs: int, progress: Silent, track: Tracking | None = None) -> list | None:
     """Render and write the pages that changed, on every core when there are many.
 
     Workers are forked, so they share the planned routes and compiled templates
     without copying them; each makes the page folders of its share and writes its
-    own files (pages are independent).
+    own files (pages are independent).  With `track` (routes then being every route,
+    in order), what it finds for each page is returned, in order.
     """
     global _render_job
     progress.stage("render", len(routes))
@@ -449,23 +519,28 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
         for route in routes:
             write_file(root, route.path, _produce(route, renderer, config, urls))
             progress.advance()
-        return
+        return None if track is None else [track(i, route) for i, route in enumerate(routes)]
     parents = folder_parents(routes)
     _make(root, sorted(parents))
     renderer.prepare()  # once here, not in every worker
     size = max(16, len(routes) // (jobs * 32))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
-    _render_job = (routes, renderer, config, urls, root, parents)
+    _render_job = (routes, renderer, config, urls, root, parents, track)
+    found: list = []
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                  initializer=worker_start) as pool:
-            for count in pool.map(_render_range, bounds):
-                progress.advance(count)
+            for done in pool.map(_render_range, bounds):
+                if track is not None:
+                    done, part = done
+                    found += part
+                progress.advance(done)
     finally:
         _render_job = None
+    return None if track is None else found
 
 
 def _produce(route, renderer: Renderer, config: SiteConfig, urls: UrlBuilder) -> bytes:

@@ -132,13 +132,27 @@ class Fingerprinter:
     def route(self, route: Route) -> str:
         if route.data is not None:
             return self._route(route)
-        key = (self.base, self._lang.get(route.lang), route.kind, route.template, route.lang,
-               route.context)
+        key = self._key(route)
         found = self.previous.get(key)
         if found is None:
             found = self._route(route)
         self.current[key] = found
         return found
+
+    def made(self, route: Route) -> str:
+        """The route's fingerprint, made without looking at or adding to what the
+        last build computed (in a worker process, which hands it to the parent)."""
+        return self._route(route)
+
+    def remember(self, route: Route, fingerprint: str) -> None:
+        """Keep a fingerprint made elsewhere (made()) for the next build, as route()
+        does."""
+        if route.data is None:
+            self.current[self._key(route)] = fingerprint
+
+    def _key(self, route: Route) -> tuple:
+        return (self.base, self._lang.get(route.lang), route.kind, route.template, route.lang,
+                route.context)
 
     def _route(self, route: Route) -> str:
         h = hashlib.blake2b(self.base, digest_size=16)

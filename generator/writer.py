@@ -343,6 +343,20 @@ class Publisher:
         self.files.update(current)
         return current
 
+    def holds_nothing(self) -> bool:
+        """Neither tree holds an output this build could keep: every one is written."""
+        self._open_back()
+        return not self.front_files and not self.back_files
+
+    def fingerprinted(self, outputs) -> None:
+        """Give the outputs claimed before their fingerprints were known (claim(rel,
+        None)) their fingerprints, from which the manifest is written."""
+        files = self.files
+        for rel, fingerprint in outputs:
+            if files.get(rel, "") is not None:
+                raise ValueError(f"{rel}: not claimed without a fingerprint")
+            files[rel] = fingerprint
+
     def in_front(self, rel: str, fingerprint: str) -> bool:
         return self.front_files.get(rel) == fingerprint
 
@@ -371,9 +385,9 @@ class Publisher:
         self.files[rel] = fingerprint
         return True
 
-    def claim(self, rel: str, fingerprint: str) -> None:
+    def claim(self, rel: str, fingerprint: str | None) -> None:
         """Record that this build writes `rel` (written by write(), or by write_file()
-        in a worker process)."""
+        in a worker process); a fingerprint not yet known is given by fingerprinted()."""
         check_relpath(rel)
         self._changing_back()
         if rel in self.files:

@@ -356,3 +356,48 @@ def test_a_damaged_article_record_only_costs_time(site, tmp_path, reads):
     assert reads["n"] == 6 + 6  # the edited seed, then every seed again from nothing
     got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
     assert got == cold_build(site, tmp_path / "cold")
+
+
+def many_seeds(site, n=40):
+    """Enough articles for several hundred pages: rendered by worker processes."""
+    langs = ["ar", "fr", "en"]
+    for i in range(n):
+        site.write(f"m{i:03d}.md",
+                   f"---\ntitle: Item {i}\nlang: {langs[i % 3]}\ndate: 2025-0{i % 9 + 1}-1{i % 10}\n"
+                   f"tags: [t{i % 4}, u{i % 3}]\n---\nBody {i} with **bold**.\n")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fingerprints_made_while_rendering_are_the_ones_a_rebuild_makes(site, jobs):
+    """A first build makes each fingerprint where it renders the page (in the
+    workers with --jobs 2); a build without the cache makes them all again in one
+    process, from the plan, and finds every one of them in the live manifest."""
+    from generator.writer import read_manifest
+    many_seeds(site)
+    first = site.build(jobs=jobs)
+    assert first.status == 0 and first.written > build_mod.RENDER_THRESHOLD
+    manifest = read_manifest(site.out)
+    assert manifest and None not in manifest.values()
+    shutil.rmtree(site.root / ".cache")
+    again = site.build(jobs=1)
+    assert again.written == 0 and again.unchanged == first.written
+    assert read_manifest(site.out) == manifest
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_index_found_while_rendering_is_the_one_the_plan_gives(site, jobs):
+    """Which pages show which article (what an edit re-renders) is found by the
+    processes rendering a first build; it is the index Snapshot.prepare() makes."""
+    from generator.cache import BuildState
+    many_seeds(site)
+    state = BuildState()
+    assert site.build(state, jobs=jobs).status == 0
+    snapshot = state.snapshot
+    found = {article.source_path: positions for article, positions in snapshot.index.items()}
+    snapshot.index = None
+    snapshot.prepare()
+    assert found == {article.source_path: positions
+                     for article, positions in snapshot.index.items()}
+    assert len(found) == 40 and all(found.values())
+    # A state kept in memory (the preview) also keeps the fingerprints for the next plan.
+    assert len(state.fingerprints) == sum(1 for r in snapshot.routes if r.data is None)
