@@ -89,15 +89,21 @@ class Formatter:
     def __init__(self, lang: LanguageConfig, tz) -> None:
         self.locale = Locale.parse(lang.locale)
         self.tz = tz
-        self._dates: dict = {}  # an article's date shows on many listing pages
+        # An article's date shows on many listing pages, and page numbers, counts and
+        # archive periods on many pages: each is formatted once.
+        self._done: dict = {}
+
+    def _once(self, key: tuple, make) -> str:
+        text = self._done.get(key)
+        if text is None:
+            if len(self._done) > 65536:
+                self._done.clear()
+            text = self._done[key] = make()
+        return text
 
     def date(self, value: datetime, format: str = "long") -> str:
-        key = (value, format)
-        text = self._dates.get(key)
-        if text is None:
-            text = self._dates[key] = format_date(value.astimezone(self.tz), format=format,
-                                                  locale=self.locale)
-        return text
+        return self._once(("date", value, value.utcoffset(), format), lambda: format_date(
+            value.astimezone(self.tz), format=format, locale=self.locale))
 
     def datetime(self, value: datetime, format: str = "medium") -> str:
         return format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale)
@@ -106,10 +112,13 @@ class Formatter:
         return format_time(value, format=format, tzinfo=self.tz, locale=self.locale)
 
     def period(self, value: datetime, skeleton: str = "yMMMM") -> str:
-        return format_skeleton(skeleton, value.astimezone(self.tz), locale=self.locale)
+        return self._once(("period", value, value.utcoffset(), skeleton), lambda: format_skeleton(
+            skeleton, value.astimezone(self.tz), locale=self.locale))
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.locale)
+        # By type too: 1 and 1.0 are equal keys, and True is 1.
+        return self._once(("number", type(value), value),
+                          lambda: format_decimal(value, locale=self.locale))
 
 
 def iso(value: datetime) -> str:

@@ -25,6 +25,8 @@ from .urls import UrlBuilder
 
 
 WORDS_PER_MINUTE = 200
+CARD = "partials/card.html"  # one article in a listing: card(item) renders it
+CARDS_KEPT = 65536           # cards kept per language before they are made again
 
 
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036F\u064B-\u065F\u0670\u06D6-\u06ED])+")
@@ -335,13 +337,29 @@ class Renderer:
             return format_hijri(value, locale=lang.locale, tz=config.tz,
                                 offset=lang.hijri_offset)
 
+        cards: dict = {}
+
+        def card(item) -> Markup:
+            """An article's card in a listing (partials/card.html), rendered once: an
+            article shows on a dozen listing pages, and its card shows nothing but
+            the article (Articles are frozen, and compared by identity)."""
+            try:
+                found = cards.get(item)
+            except TypeError:  # not an Article: not kept
+                return Markup(env.get_template(CARD).render(item=item))
+            if found is None:
+                if len(cards) > CARDS_KEPT:
+                    cards.clear()
+                found = cards[item] = Markup(env.get_template(CARD).render(item=item))
+            return found
+
         env.filters.update(hijri=hijri, date=fmt.date, datetime=fmt.datetime, time=fmt.time,
                            period=fmt.period, number=fmt.number, iso=iso,
                            url=urls.rel, abs_url=urls.abs, foreign=parts.mark)
         env.globals.update(nav_sections={}, site=self.config, lang=lang, languages=self.config.languages,
                            language=self.config.language, asset=asset, url=urls.rel, bdi=parts.bdi,
                            abs_url=urls.abs, section_name=section_name,
-                           reading_minutes=reading_minutes,
+                           reading_minutes=reading_minutes, card=card,
                            jsonld=lambda article: metadata.news_article(article, config, urls),
                            image_url=lambda image: metadata.image_url(image, urls))
         return env

@@ -484,6 +484,33 @@ def test_related_never_lists_itself_nor_other_languages(site):
     assert 'class="related"' not in site.page("en/2025/05/03/e1/")
 
 
+def test_a_site_card_template_shows_in_every_listing_and_follows_edits(site):
+    """card(item) renders partials/card.html once per article: a site's own card
+    shows on the home, tag and archive pages, and an edit of the article or of the
+    card template shows at the next build of a process that keeps its state."""
+    from generator.cache import BuildState
+    write(site, "one", title="First", tags=["a"])
+    write(site, "two", title="Second", date="2025-05-04T10:00:00+01:00", tags=["a"])
+    (site.root / "templates" / "partials").mkdir(parents=True)
+    card = site.root / "templates" / "partials" / "card.html"
+    card.write_text('<p class="mine">{{ item.title }} · {{ item.date|date }}</p>', encoding="utf-8")
+    state = BuildState()
+    build_ok(site, state=state)
+    listings = ("ar/", "ar/tags/a/", "ar/2025/", "ar/2025/05/")
+    for rel in listings:
+        assert site.page(rel).count('<p class="mine">') == 2, rel
+    assert '<p class="mine">First · ' in site.page("ar/")
+    write(site, "one", title="Renamed", tags=["a"])
+    build_ok(site, state=state)
+    for rel in listings:
+        page = site.page(rel)
+        assert '<p class="mine">Renamed · ' in page and "First" not in page, rel
+    card.write_text('<p class="theirs">{{ item.title }}</p>', encoding="utf-8")
+    build_ok(site, state=state)
+    for rel in listings:
+        assert site.page(rel).count('<p class="theirs">') == 2, rel
+
+
 def windowed_related(articles, count=taxonomy.RELATED_COUNT, window=taxonomy.RELATED_WINDOW):
     """The rule taxonomy.related() documents, spelled out: candidates are the `window`
     date neighbours on each side in every tag and every pair of tags of the same
