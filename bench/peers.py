@@ -29,7 +29,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import CONFIG, generate  # noqa: E402
-from run import PeakMemory, compile_bytecode, empty_bins, summarise, work_folder  # noqa: E402
+from run import (PeakMemory, compile_bytecode, empty_bins, settle, summarise,  # noqa: E402
+                 work_folder)
 
 VENV = HERE / ".peers-venv"
 TIMEOUT = 30 * 60  # seconds allowed for one build
@@ -267,6 +268,7 @@ def measure(cmd: list[str], cwd: Path, out: Path, env: dict | None = None,
             memory: bool = False) -> tuple[float, int, int]:
     """(seconds, .html pages under out, peak tree RSS or 0 without `memory`) of one
     build process."""
+    settle()  # the files the tool before wrote are on disk, as for the first build
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: no deadlock on chatter
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
@@ -315,7 +317,6 @@ def bench(n: int, runs: int, hugo: str | None, hugo_version: tuple[int, int],
         layout_hugo(work / "hugo", seeds, hugo_version)
     if pelican:
         layout_pelican(work / "pelican", seeds)
-    os.sync()  # the corpus on disk now, not written back during the first build
     # Round by round, each tool once a round, so that a machine that slows down
     # for a while slows every tool alike; the last round samples memory only
     # (run.series says why).

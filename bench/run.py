@@ -122,11 +122,22 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(HERE.parent / "generator"), quiet=1)
 
 
+def settle() -> None:
+    """Before a timed build: the files earlier builds wrote go to the disk now.  The
+    kernel writes them back some thirty seconds after they were written, which would
+    fall in the middle of the next build, and writing back tens of thousands of small
+    files took this machine about a second of CPU (ext4 allocates their blocks only
+    then): each build would pay for the one before it, which a user's build, started
+    on a quiet machine, does not."""
+    os.sync()
+
+
 def run_build(workdir: Path, memory: bool = False) -> tuple[float, int, int]:
     """(seconds, pages, peak tree RSS, or 0 without `memory`) of one `sahifa build`
     process."""
     cmd = [sys.executable, "-m", "generator", "build", "--source", "seeds", "--config",
            "site.toml", "--out", "site"]
+    settle()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})
@@ -165,7 +176,6 @@ def bench(n: int, runs: int) -> dict:
     work, bin_ = work_folder(f"sahifa-bench-{n}-")
     (work / "site.toml").write_text(CONFIG, encoding="utf-8")
     paths = generate(work / "seeds", n)
-    os.sync()  # the corpus on disk now, not written back during the first build
     results = {}
 
     def cold(k: int, memory: bool):

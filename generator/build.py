@@ -27,7 +27,7 @@ from .discover import discover, git_dates
 from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
-from .incremental import RouteTable, Snapshot, articles_in
+from .incremental import RouteTable, Snapshot, articles_in, route_pickles
 from .cache import BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
@@ -345,7 +345,8 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                 for path in routes.paths:
                     publisher.claim(path, None)
                 track = Tracking(fingerprints, known,
-                                 site.articles if snapshot.index is None else None)
+                                 site.articles if snapshot.index is None else None,
+                                 pickles=persist and routes.unsaved())
                 found = render_all(routes[:], renderer, config, urls, publisher.back, jobs,
                                    request.progress, track)
                 made = track.settle(found, routes, snapshot, remember=not persist)
@@ -416,11 +417,12 @@ class Tracking:
     one after another; the renderers do it on every core, each for its share."""
 
     def __init__(self, fingerprints: Fingerprinter, known: tuple,
-                 articles: tuple[Article, ...] | None) -> None:
+                 articles: tuple[Article, ...] | None, pickles: bool) -> None:
         self.fingerprints = fingerprints
         self.known = known
         self.articles = articles
         self.numbers = None if articles is None else {id(a): n for n, a in enumerate(articles)}
+        self.pickles = pickles  # the routes' pickles for the cache too (route_pickles())
 
     def __call__(self, i: int, route) -> tuple[str, list[int] | None]:
         fingerprint = self.known[i] or self.fingerprints.made(route)
@@ -433,10 +435,21 @@ class Tracking:
         # An article not among the site's (never so in a plan): the parent looks.
         return fingerprint, (None if -1 in refs else refs)
 
-    def settle(self, found: list, routes, snapshot: Snapshot, remember: bool) -> tuple:
+    def share(self, routes, start: int, end: int) -> tuple[list, tuple | None]:
+        """What is found for routes[start:end], and their pickles."""
+        found = [self(i, routes[i]) for i in range(start, end)]
+        return found, route_pickles(routes[start:end]) if self.pickles else None
+
+    def settle(self, shares: list, routes: RouteTable, snapshot: Snapshot,
+               remember: bool) -> tuple:
         """The fingerprints, in route order; the snapshot's index, when it had none;
-        and, with `remember` (a process that builds again), the fingerprints kept for
-        the next build as Fingerprinter.route() keeps them."""
+        the routes' pickles, which the table keeps for saving; and, with `remember`
+        (a process that builds again), the fingerprints kept for the next build as
+        Fingerprinter.route() keeps them."""
+        found = [item for part, _ in shares for item in part]
+        if self.pickles:
+            routes.adopt(b"".join(pickles for _, (pickles, _) in shares),
+                         [size for _, (_, sizes) in shares for size in sizes])
         made = tuple(fingerprint for fingerprint, _ in found)
         if remember:
             for i, fingerprint in enumerate(made):
@@ -464,7 +477,7 @@ def _render_range(bounds: tuple[int, int]) -> int | tuple[int, list]:
         write_file(root, route.path, _produce(route, renderer, config, urls))
     if track is None:
         return bounds[1] - bounds[0]
-    return bounds[1] - bounds[0], [track(i, routes[i]) for i in range(*bounds)]
+    return bounds[1] - bounds[0], track.share(routes, *bounds)
 
 
 def folder_parents(routes) -> set[str]:
@@ -510,7 +523,7 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     Workers are forked, so they share the planned routes and compiled templates
     without copying them; each makes the page folders of its share and writes its
     own files (pages are independent).  With `track` (routes then being every route,
-    in order), what it finds for each page is returned, in order.
+    in order), what Tracking.share() finds for each share is returned, in order.
     """
     global _render_job
     progress.stage("render", len(routes))
@@ -519,7 +532,7 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
         for route in routes:
             write_file(root, route.path, _produce(route, renderer, config, urls))
             progress.advance()
-        return None if track is None else [track(i, route) for i, route in enumerate(routes)]
+        return None if track is None else [track.share(routes, 0, len(routes))]
     parents = folder_parents(routes)
     _make(root, sorted(parents))
     renderer.prepare()  # once here, not in every worker
@@ -535,8 +548,8 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
                                  initializer=worker_start) as pool:
             for done in pool.map(_render_range, bounds):
                 if track is not None:
-                    done, part = done
-                    found += part
+                    done, share = done
+                    found.append(share)
                 progress.advance(done)
     finally:
         _render_job = None

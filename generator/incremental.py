@@ -192,23 +192,63 @@ class RouteTable(Sequence):
             table._routes[i] = route
         return table
 
-    def __reduce_ex__(self, protocol):
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _BY_SOURCE
+    def unsaved(self) -> bool:
+        """Whether the table holds no pickles of its routes (it was just planned)."""
+        return self._data is None
+
+    def adopt(self, data: bytes, sizes: Sequence[int]) -> None:
+        """Take the routes' pickles as route_pickles() made them (in the processes
+        that rendered them), so that saving the table copies them as they are."""
+        if len(sizes) != len(self.paths):
+            raise ValueError("one pickle per route")
         offsets = array.array("Q", [0])
-        for i in range(len(self)):
-            if self._data is not None and i not in self._stale:
-                buffer.write(self._blob(i))
-            else:
-                pickler.clear_memo()
-                pickler.dump(self._routes[i])
-            offsets.append(buffer.tell())
-        data = buffer.getbuffer()
+        at = 0
+        for size in sizes:
+            at += size
+            offsets.append(at)
+        if at != len(data):
+            raise ValueError("the pickles do not fill the data")
+        self._data, self._offsets, self._stale = memoryview(data), memoryview(offsets), frozenset()
+
+    def __reduce_ex__(self, protocol):
+        if self._data is not None and not self._stale:
+            data, offsets = self._data, self._offsets  # every pickle as it was made
+        else:
+            buffer = io.BytesIO()
+            pickler = _route_pickler(buffer)
+            offsets = array.array("Q", [0])
+            for i in range(len(self)):
+                if self._data is not None and i not in self._stale:
+                    buffer.write(self._blob(i))
+                else:
+                    pickler.clear_memo()
+                    pickler.dump(self._routes[i])
+                offsets.append(buffer.tell())
+            data = buffer.getbuffer()
         if protocol >= 5:
             data = pickle.PickleBuffer(data)  # out of band when the pickler takes it so
-        return (_route_table, (self.paths, self.kinds, self.templates, offsets.tobytes(),
+        return (_route_table, (self.paths, self.kinds, self.templates, bytes(offsets),
                                data))
+
+
+def _route_pickler(buffer) -> pickle.Pickler:
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _BY_SOURCE
+    return pickler
+
+
+def route_pickles(routes: Iterable[Route]) -> tuple[bytes, list[int]]:
+    """Each route's pickle as a saved RouteTable holds it (its articles by source
+    path, a memo of its own), one after another, and their sizes."""
+    buffer = io.BytesIO()
+    pickler = _route_pickler(buffer)
+    sizes = []
+    for route in routes:
+        start = buffer.tell()
+        pickler.clear_memo()
+        pickler.dump(route)
+        sizes.append(buffer.tell() - start)
+    return buffer.getvalue(), sizes
 
 
 def _route_table(paths, kinds, templates, offsets, data) -> RouteTable:

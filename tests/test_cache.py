@@ -368,16 +368,29 @@ def many_seeds(site, n=40):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_fingerprints_made_while_rendering_are_the_ones_a_rebuild_makes(site, jobs):
-    """A first build makes each fingerprint where it renders the page (in the
-    workers with --jobs 2); a build without the cache makes them all again in one
-    process, from the plan, and finds every one of them in the live manifest."""
+def test_fingerprints_made_while_rendering_are_the_ones_a_rebuild_makes(site, jobs,
+                                                                         monkeypatch):
+    """A first build makes each fingerprint, and the pickle the cache keeps of each
+    route, where it renders the page (in the workers with --jobs 2); a build without
+    the cache makes them all again in one process, from the plan, and finds every
+    one of them in the live manifest."""
+    from generator.cache import BuildState
+    from generator.incremental import RouteTable, route_pickles
     from generator.writer import read_manifest
+    adopted = []
+    real_adopt = RouteTable.adopt
+    monkeypatch.setattr(RouteTable, "adopt",
+                        lambda table, *args: adopted.append(1) or real_adopt(table, *args))
     many_seeds(site)
     first = site.build(jobs=jobs)
+    assert adopted == [1]
     assert first.status == 0 and first.written > build_mod.RENDER_THRESHOLD
     manifest = read_manifest(site.out)
     assert manifest and None not in manifest.values()
+    # The routes' pickles the renderers made, as saved, are the ones this process makes.
+    routes = BuildState._read(site.root / ".cache").snapshot.routes
+    saved = bytes(routes._data)
+    assert saved == route_pickles(routes[:])[0]
     shutil.rmtree(site.root / ".cache")
     again = site.build(jobs=1)
     assert again.written == 0 and again.unchanged == first.written
