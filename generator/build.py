@@ -148,13 +148,17 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
     digests: dict[str, str | None] = {}
     results: dict[str, Article | Diagnostic] = {}
     todo: list[tuple[Seed, bytes | None]] = []
+    # A file whose identity (stat_key) did not change keeps its entry, the very tuple:
+    # most seeds of a rebuild, with no call and no new tuple each.
+    stored = state.seeds if scope == state.scope else {}
+    kept: dict[str, tuple] = {}
     for seed in seeds:
-        key = keys[seed.rel] = stat_key(seed, file_dates)
-        cached = state.by_stat(scope, seed, key)
-        if cached is not None:
-            results[seed.rel] = cached
-            digests[seed.rel] = state.seeds[seed.rel][1]
+        key = stat_key(seed, file_dates)
+        found = stored.get(seed.rel)
+        if found is not None and found[0] == key:
+            kept[seed.rel] = found
             continue
+        keys[seed.rel] = key
         data = None
         if scope == state.scope and seed.rel in state.seeds:
             # Touched, maybe not changed (a checkout): compare the bytes before parsing.
@@ -188,9 +192,20 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
                     results[seed.rel], digests[seed.rel] = item, digest
                 progress.advance(len(chunk))
     now_ns = time.time_ns()
-    state.store(scope, {rel: (trusted(keys[rel], now_ns), digest, results[rel])
-                        for rel, digest in digests.items() if digest is not None})
-    return [results[seed.rel] for seed in seeds]
+    entries: dict[str, tuple] = {}
+    for seed in seeds:
+        rel = seed.rel
+        entry = kept.get(rel)
+        if entry is None:
+            digest = digests[rel]
+            if digest is None:
+                continue
+            # (A kept entry's key is its own trusted() form: it was made at least
+            # two seconds after the file last changed, as it was stored.)
+            entry = (trusted(keys[rel], now_ns), digest, results[rel])
+        entries[rel] = entry
+    state.store(scope, entries)
+    return [kept[seed.rel][2] if seed.rel in kept else results[seed.rel] for seed in seeds]
 
 
 # ----------------------------------------------------------------- the pipeline

@@ -206,13 +206,6 @@ class BuildState:
 
     # ------------------------------------------------------------- seeds
 
-    def by_stat(self, scope: str, seed: Seed, key: tuple):
-        """The entry for a file whose identity did not change, else None."""
-        if scope != self.scope:
-            return None
-        found = self.seeds.get(seed.rel)
-        return found[2] if found is not None and found[0] == key else None
-
     def by_content(self, scope: str, seed: Seed, key: tuple, digest: str):
         """The entry for a file whose bytes did not change (after a checkout, say)."""
         if scope != self.scope:
