@@ -484,7 +484,7 @@ class Tracking:
         return made
 
 
-def _render_range(bounds: tuple[int, int]) -> int | tuple[int, list]:
+def _render_range(bounds: tuple[int, int]) -> int | tuple[int, tuple]:
     routes, renderer, config, urls, root, parents, track = _render_job
     part = routes[bounds[0]:bounds[1]]
     make_folders(root, part, skip=parents)
