@@ -361,7 +361,8 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                     publisher.claim(path, None)
                 track = Tracking(fingerprints, known,
                                  site.articles if snapshot.index is None else None,
-                                 pickles=persist and routes.unsaved())
+                                 pickles=persist and state.lock is not None
+                                 and state.bodies is not None and routes.unsaved())
                 found = render_all(routes[:], renderer, config, urls, publisher.back, jobs,
                                    request.progress, track)
                 made = track.settle(found, routes, snapshot, remember=not persist)
@@ -451,9 +452,16 @@ class Tracking:
         return fingerprint, (None if -1 in refs else refs)
 
     def share(self, routes, start: int, end: int) -> tuple[list, tuple | None]:
-        """What is found for routes[start:end], and their pickles."""
+        """What is found for routes[start:end], and their pickles (None when they
+        cannot be made: the cache is then saved, or dropped, as it would be)."""
         found = [self(i, routes[i]) for i in range(start, end)]
-        return found, route_pickles(routes[start:end]) if self.pickles else None
+        pickles = None
+        if self.pickles:
+            try:
+                pickles = route_pickles(routes[start:end])
+            except Exception:  # only the cache needs them: never fail a build for it
+                pickles = None
+        return found, pickles
 
     def settle(self, shares: list, routes: RouteTable, snapshot: Snapshot,
                remember: bool) -> tuple:
@@ -462,7 +470,7 @@ class Tracking:
         (a process that builds again), the fingerprints kept for the next build as
         Fingerprinter.route() keeps them."""
         found = [item for part, _ in shares for item in part]
-        if self.pickles:
+        if self.pickles and all(pickles is not None for _, pickles in shares):
             routes.adopt(b"".join(pickles for _, (pickles, _) in shares),
                          [size for _, (_, sizes) in shares for size in sizes])
         made = tuple(fingerprint for fingerprint, _ in found)

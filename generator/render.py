@@ -25,7 +25,7 @@ from .urls import UrlBuilder
 
 
 WORDS_PER_MINUTE = 200
-CARD = "partials/card.html"  # one article in a listing: card(item) renders it
+CARD = "partials/card.html"  # its card(item) macro: one article in a listing
 CARDS_KEPT = 65536           # cards kept per language before they are made again
 
 
@@ -137,6 +137,14 @@ class _Context(jinja2.runtime.Context):
 
 class _Environment(Environment):
     context_class = _Context
+
+
+def _card_macro(env: Environment):
+    """The `card(item)` macro of partials/card.html (its module is made once)."""
+    macro = getattr(env.get_template(CARD).module, "card", None)
+    if not callable(macro):
+        raise jinja2.TemplateRuntimeError(f"{CARD} defines no card(item) macro")
+    return macro
 
 
 def template_folders(config: SiteConfig) -> list[Path]:
@@ -340,17 +348,18 @@ class Renderer:
         cards: dict = {}
 
         def card(item) -> Markup:
-            """An article's card in a listing (partials/card.html), rendered once: an
-            article shows on a dozen listing pages, and its card shows nothing but
-            the article (Articles are frozen, and compared by identity)."""
+            """An article's card in a listing: the `card` macro of partials/card.html,
+            called once per article: an article shows on a dozen listing pages, and
+            its card shows nothing but the article (Articles are frozen, and compared
+            by identity)."""
             try:
                 found = cards.get(item)
-            except TypeError:  # not an Article: not kept
-                return Markup(env.get_template(CARD).render(item=item))
+            except TypeError:  # not hashable: not kept
+                return _card_macro(env)(item)
             if found is None:
                 if len(cards) > CARDS_KEPT:
                     cards.clear()
-                found = cards[item] = Markup(env.get_template(CARD).render(item=item))
+                found = cards[item] = Markup(_card_macro(env)(item))
             return found
 
         env.filters.update(hijri=hijri, date=fmt.date, datetime=fmt.datetime, time=fmt.time,

@@ -344,9 +344,12 @@ class Publisher:
         return current
 
     def holds_nothing(self) -> bool:
-        """Neither tree holds an output this build could keep: every one is written."""
+        """Neither tree holds an output this build could keep: every one is written.
+        (The back tree is looked at only when the front holds nothing.)"""
+        if self.front_files:
+            return False
         self._open_back()
-        return not self.front_files and not self.back_files
+        return not self.back_files
 
     def fingerprinted(self, outputs) -> None:
         """Give the outputs claimed before their fingerprints were known (claim(rel,

@@ -414,3 +414,46 @@ def test_the_index_found_while_rendering_is_the_one_the_plan_gives(site, jobs):
     assert len(found) == 40 and all(found.values())
     # A state kept in memory (the preview) also keeps the fingerprints for the next plan.
     assert len(state.fingerprints) == sum(1 for r in snapshot.routes if r.data is None)
+
+
+def test_a_build_that_changes_nothing_leaves_no_back_tree_behind(site):
+    """After a first build there is no back tree; a build that changes nothing does
+    not make one (it looks at the back tree only when the front holds nothing)."""
+    seeds(site)
+    site.build()
+    back = site.root / ".site.sahifa-back"
+    assert not back.exists()
+    again = site.build()
+    assert again.written == 0 and not back.exists()
+
+
+def test_route_pickles_are_made_only_for_a_cache_that_is_saved(site, monkeypatch):
+    """With the cache folder locked by another build, nothing is saved: the renderers
+    make no pickles of the routes for it."""
+    from generator.cache import BuildState
+    from generator.incremental import RouteTable
+    adopted = []
+    real_adopt = RouteTable.adopt
+    monkeypatch.setattr(RouteTable, "adopt",
+                        lambda table, *args: adopted.append(1) or real_adopt(table, *args))
+    many_seeds(site)
+    other = BuildState.load(site.root / ".cache")  # holds the folder's lock
+    try:
+        assert site.build(jobs=2).status == 0
+    finally:
+        other.release()
+    assert adopted == []
+
+
+def test_routes_that_cannot_be_pickled_while_rendering_only_cost_time(site, monkeypatch):
+    from generator.cache import BuildState
+
+    def failing(routes):
+        raise TypeError("cannot pickle this")
+
+    monkeypatch.setattr(build_mod, "route_pickles", failing)
+    many_seeds(site)
+    result = site.build(jobs=1)
+    assert result.status == 0 and result.published
+    state = BuildState._read(site.root / ".cache")  # saved all the same, pickled there
+    assert state is not None and len(state.snapshot.routes) == result.written

@@ -484,16 +484,18 @@ def test_related_never_lists_itself_nor_other_languages(site):
     assert 'class="related"' not in site.page("en/2025/05/03/e1/")
 
 
-def test_a_site_card_template_shows_in_every_listing_and_follows_edits(site):
-    """card(item) renders partials/card.html once per article: a site's own card
-    shows on the home, tag and archive pages, and an edit of the article or of the
-    card template shows at the next build of a process that keeps its state."""
+def test_a_site_card_macro_shows_in_every_listing_and_follows_edits(site):
+    """card(item) calls the card macro of partials/card.html once per article: a
+    site's own card shows on the home, tag and archive pages, and an edit of the
+    article or of the template shows at the next build of a process that keeps its
+    state."""
     from generator.cache import BuildState
     write(site, "one", title="First", tags=["a"])
     write(site, "two", title="Second", date="2025-05-04T10:00:00+01:00", tags=["a"])
     (site.root / "templates" / "partials").mkdir(parents=True)
     card = site.root / "templates" / "partials" / "card.html"
-    card.write_text('<p class="mine">{{ item.title }} · {{ item.date|date }}</p>', encoding="utf-8")
+    card.write_text('{% macro card(item) %}<p class="mine">{{ item.title }} · '
+                    '{{ item.date|date }}</p>{% endmacro %}', encoding="utf-8")
     state = BuildState()
     build_ok(site, state=state)
     listings = ("ar/", "ar/tags/a/", "ar/2025/", "ar/2025/05/")
@@ -505,10 +507,41 @@ def test_a_site_card_template_shows_in_every_listing_and_follows_edits(site):
     for rel in listings:
         page = site.page(rel)
         assert '<p class="mine">Renamed · ' in page and "First" not in page, rel
-    card.write_text('<p class="theirs">{{ item.title }}</p>', encoding="utf-8")
+    card.write_text('{% macro card(item) %}<p class="theirs">{{ item.title }}</p>'
+                    '{% endmacro %}', encoding="utf-8")
     build_ok(site, state=state)
     for rel in listings:
         assert site.page(rel).count('<p class="theirs">') == 2, rel
+
+
+def test_a_list_template_that_imports_the_card_macro_still_works(site):
+    """Site templates written before card() was a global import the macro themselves."""
+    from generator.config import load_config
+    write(site, "one", title="First", tags=["a"])
+    build_ok(site)
+    expected = site.page("ar/")
+    source = (load_config(site.config).theme_dir / "templates" / "list.html").read_text(
+        encoding="utf-8")
+    assert "{% from" not in source
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "list.html").write_text(source.replace(
+        '<div class="cards">', '{% from "partials/card.html" import card %}\n<div class="cards">'),
+        encoding="utf-8")
+    build_ok(site)
+    assert site.page("ar/") == expected
+
+
+@pytest.mark.parametrize("source, message", [
+    ("<p>A card</p>", "partials/card.html defines no card(item) macro"),
+    ("<p>{{ item.title }}</p>", "templates/partials/card.html:1: template error: "),
+])
+def test_a_card_template_without_the_macro_is_one_clear_error(site, source, message):
+    write(site, "one", title="First")
+    (site.root / "templates" / "partials").mkdir(parents=True)
+    (site.root / "templates" / "partials" / "card.html").write_text(source, encoding="utf-8")
+    result = site.build()
+    assert result.status != 0 and not result.published
+    assert len(result.lines) == 1 and message in result.lines[0], result.lines
 
 
 def windowed_related(articles, count=taxonomy.RELATED_COUNT, window=taxonomy.RELATED_WINDOW):
