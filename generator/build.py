@@ -352,6 +352,13 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         publisher.open(clean=request.clean, known=state.published)
         try:
             searching = config.search and request.search_index
+            # What the renderers (or, before rendering, forked workers) find for the
+            # cache: the index when the plan is new, and the routes' pickles when the
+            # cache will be saved.
+            track = Tracking(fingerprints, known,
+                             site.articles if snapshot.index is None else None,
+                             pickles=persist and state.lock is not None
+                             and state.bodies is not None and routes.unsaved())
             if publisher.holds_nothing():
                 # Every output is new (a first build, --clean): nothing is compared, so
                 # the processes rendering the pages make their fingerprints, and find
@@ -359,10 +366,6 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                 same = False
                 for path in routes.paths:
                     publisher.claim(path, None)
-                track = Tracking(fingerprints, known,
-                                 site.articles if snapshot.index is None else None,
-                                 pickles=persist and state.lock is not None
-                                 and state.bodies is not None and routes.unsaved())
                 found = render_all(routes[:], renderer, config, urls, publisher.back, jobs,
                                    request.progress, track)
                 made = track.settle(found, routes, snapshot, remember=not persist)
@@ -370,9 +373,17 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                 if searching:
                     pages = search.article_pages(routes, made)
             else:
-                # Routes are taken out of the table only where a fingerprint must be made.
-                made = tuple(fp if fp is not None else fingerprints.route(routes[i])
-                             for i, fp in enumerate(known))
+                missing = sum(1 for fp in known if fp is None)
+                if persist and jobs > 1 and missing >= TRACK_THRESHOLD:
+                    # A new plan in a new process (an article added or deleted, a new
+                    # tag): no fingerprint is known, so they are made on every core.
+                    made = track.settle(track_all(routes[:], track, jobs), routes,
+                                        snapshot, remember=False)
+                else:
+                    # Routes are taken out of the table only where a fingerprint must
+                    # be made.
+                    made = tuple(fp if fp is not None else fingerprints.route(routes[i])
+                                 for i, fp in enumerate(known))
                 pending = []
                 outputs = dict(zip(routes.paths, made))
                 if searching:
@@ -501,6 +512,34 @@ def _render_range(bounds: tuple[int, int]) -> int | tuple[int, tuple]:
     if track is None:
         return bounds[1] - bounds[0]
     return bounds[1] - bounds[0], track.share(routes, *bounds)
+
+
+TRACK_THRESHOLD = 2000  # fingerprints to make before forked workers are worth it
+_track_job: tuple | None = None  # set in the parent just before forking workers
+
+
+def _track_range(bounds: tuple[int, int]) -> tuple:
+    routes, track = _track_job
+    return track.share(routes, *bounds)
+
+
+def track_all(routes: list, track: Tracking, jobs: int) -> list:
+    """What Tracking.share() finds for every route (all of them, in order), on every
+    core, without rendering: for a build that compares each page with the live one
+    before it renders the few that changed."""
+    global _track_job
+    size = max(16, len(routes) // (jobs * 8))
+    bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
+    _track_job = (routes, track)
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=worker_start) as pool:
+            return list(pool.map(_track_range, bounds))
+    finally:
+        _track_job = None
 
 
 def folder_parents(routes) -> set[str]:

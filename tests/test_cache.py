@@ -457,3 +457,36 @@ def test_routes_that_cannot_be_pickled_while_rendering_only_cost_time(site, monk
     assert result.status == 0 and result.published
     state = BuildState._read(site.root / ".cache")  # saved all the same, pickled there
     assert state is not None and len(state.snapshot.routes) == result.written
+
+
+def test_a_new_plan_is_fingerprinted_on_every_core_and_matches_cold_builds(site, tmp_path,
+                                                                           monkeypatch):
+    """A build that plans again in a new process (an article added, then deleted)
+    makes every fingerprint, the index and the routes' pickles in forked workers
+    before it compares the pages with the live ones: it writes what changed, and
+    the site is a cold build's."""
+    from generator.cache import BuildState
+    from generator.incremental import route_pickles
+    calls = []
+    real = build_mod.track_all
+    monkeypatch.setattr(build_mod, "TRACK_THRESHOLD", 1)
+    monkeypatch.setattr(build_mod, "track_all",
+                        lambda *args: calls.append(1) or real(*args))
+    many_seeds(site)
+    first = site.build(jobs=2, search_index=True)
+    assert first.status == 0 and calls == []  # a first build: the renderers do it
+    site.write("added.md", "---\ntitle: Added\nlang: en\ndate: 2025-06-01\ntags: [t0]\n---\nNew.\n")
+    added = site.build(jobs=2, search_index=True)
+    assert calls == [1] and 0 < added.written < first.written // 2
+    got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
+    assert got == cold_build(site, tmp_path / "cold-added")
+    saved = BuildState._read(site.root / ".cache").snapshot
+    found = {a.source_path: positions for a, positions in saved.index.items()}
+    saved.index = None
+    saved.prepare()
+    assert found == {a.source_path: positions for a, positions in saved.index.items()}
+    assert bytes(saved.routes._data) == route_pickles(saved.routes[:])[0]
+    (site.seeds / "added.md").unlink()
+    assert site.build(jobs=2, search_index=True).status == 0 and calls == [1, 1]
+    got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
+    assert got == cold_build(site, tmp_path / "cold-deleted")
