@@ -392,11 +392,24 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
                 # When the live site already is this build, neither tree is touched.
                 same = publisher.shows(outputs)
                 current = {} if same else publisher.keep_current(dict(zip(routes.paths, made)))
-                for i, (path, fp) in enumerate(() if same else zip(routes.paths, made)):
-                    if path in current:
-                        continue
-                    if not (publisher.in_front(path, fp)
-                            and publisher.link_from_front(path, fp)):
+                todo = [] if same else [(i, path, fp) for i, (path, fp)
+                                        in enumerate(zip(routes.paths, made))
+                                        if path not in current]
+                linkable = [path for _, path, fp in todo if publisher.in_front(path, fp)]
+                parallel = jobs > 1 and len(linkable) >= LINK_THRESHOLD
+                if parallel:
+                    # A back tree to fill (the first build after a cold one): on every core.
+                    linked = {path for path, ok in
+                              zip(linkable, publisher.link_all_from_front(linkable, jobs)) if ok}
+                for i, path, fp in todo:
+                    if parallel:
+                        kept = path in linked
+                        if kept:
+                            publisher.keep(path, fp)
+                    else:
+                        kept = (publisher.in_front(path, fp)
+                                and publisher.link_from_front(path, fp))
+                    if not kept:
                         publisher.claim(path, fp)
                         pending.append(routes[i])
                 render_all(pending, renderer, config, urls, publisher.back, jobs,
@@ -515,6 +528,7 @@ def _render_range(bounds: tuple[int, int]) -> int | tuple[int, tuple]:
 
 
 TRACK_THRESHOLD = 2000  # fingerprints to make before forked workers are worth it
+LINK_THRESHOLD = 2000   # unchanged files to link into the back tree, likewise
 _track_job: tuple | None = None  # set in the parent just before forking workers
 
 

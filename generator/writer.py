@@ -219,6 +219,13 @@ def write_file(root: Path | str, rel: str, data: bytes) -> None:
         fp.write(data)
 
 
+_linking: "Publisher | None" = None  # set in the parent just before forking workers
+
+
+def _link_chunk(rels: list[str]) -> list[bool]:
+    return [_linking._link(rel) for rel in rels]
+
+
 class Publisher:
     def __init__(self, out: Path, protected: tuple[Path, ...] = ()) -> None:
         self.out = Path(os.path.abspath(out))
@@ -372,6 +379,34 @@ class Publisher:
         its inode and modification time); False if it is gone."""
         check_relpath(rel)
         self._changing_back()
+        if not self._link(rel):
+            return False
+        self.files[rel] = fingerprint
+        return True
+
+    def link_all_from_front(self, rels: list[str], jobs: int) -> list[bool]:
+        """link_from_front() for many outputs, on every core: whether each was linked.
+        The caller keep()s those that were, in its own order (that of the manifest).
+        A first build after a cold one links every page into a new back tree, each in
+        a folder of its own: tens of thousands of calls into the file system."""
+        for rel in rels:
+            check_relpath(rel)
+        self._changing_back()
+        global _linking
+        size = max(64, len(rels) // (jobs * 8))
+        chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
+        _linking = self
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                     initializer=worker_start) as pool:
+                return [linked for part in pool.map(_link_chunk, chunks) for linked in part]
+        finally:
+            _linking = None
+
+    def _link(self, rel: str) -> bool:
         source = os.path.join(self.out, rel)
         target = os.path.join(self.back, rel)
         try:
@@ -385,7 +420,6 @@ class Publisher:
             except FileNotFoundError:
                 return False
             shutil.copystat(source, target)
-        self.files[rel] = fingerprint
         return True
 
     def claim(self, rel: str, fingerprint: str | None) -> None:

@@ -490,3 +490,35 @@ def test_a_new_plan_is_fingerprinted_on_every_core_and_matches_cold_builds(site,
     assert site.build(jobs=2, search_index=True).status == 0 and calls == [1, 1]
     got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
     assert got == cold_build(site, tmp_path / "cold-deleted")
+
+
+def test_the_first_edit_after_a_cold_build_links_unchanged_pages_on_every_core(
+        site, tmp_path, monkeypatch):
+    """The first build after a cold one fills a new back tree with links to every
+    unchanged page; with --jobs 2 forked workers make them. The pages keep their
+    inodes (and so their modification times), the edited one is new, and the site
+    and its manifest are what one process gives."""
+    from generator.writer import Publisher, read_manifest
+    calls = []
+    real = Publisher.link_all_from_front
+    monkeypatch.setattr(build_mod, "LINK_THRESHOLD", 1)
+    monkeypatch.setattr(Publisher, "link_all_from_front",
+                        lambda self, *args: calls.append(1) or real(self, *args))
+    many_seeds(site)
+    first = site.build(jobs=2, search_index=True)
+    assert first.status == 0
+    unchanged = site.out / "en" / "tags" / "t1" / "index.html"
+    edited = site.out / "en" / "2025" / "03" / "12" / "item-2" / "index.html"
+    before = {p: p.stat().st_ino for p in (unchanged, edited)}
+    site.write("m002.md", "---\ntitle: Item 2\nlang: en\ndate: 2025-03-12\n"
+                          "tags: [t2, u2]\n---\nA new body.\n")
+    again = site.build(jobs=2, search_index=True)
+    assert calls == [1] and 0 < again.written < first.written // 4
+    assert unchanged.stat().st_ino == before[unchanged]
+    assert edited.stat().st_ino != before[edited] and "A new body." in edited.read_text()
+    got = {rel: data for rel, data in site.files().items() if rel != ".sahifa"}
+    assert got == cold_build(site, tmp_path / "cold")
+    manifest = read_manifest(site.out)
+    shutil.rmtree(site.root / ".cache")
+    shutil.rmtree(site.root / ".site.sahifa-back")
+    assert site.build(jobs=1, search_index=True).written == 0 and read_manifest(site.out) == manifest
