@@ -36,7 +36,7 @@ from .resolve import resolve
 from .seedfile import read_seed_bytes
 from .urls import UrlBuilder
 from .progress import Silent
-from .writer import Publisher, worker_start, write_file
+from .writer import Publisher, forked_map, write_file
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
 PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
@@ -125,17 +125,13 @@ class _Reader:
             return Diagnostic(file=seed.shown, message=DEEP), digest
 
 
-_worker: _Reader | None = None
+_worker: _Reader | None = None  # a read worker's own, made at its first chunk
 
 
-def _init_worker(config_path: Path, base_url: str | None, file_dates: dict) -> None:
+def _read_chunk(job: tuple, seeds: list[Seed]) -> list[tuple[Article | Diagnostic, str | None]]:
     global _worker
-    worker_start()
-    _worker = _Reader(load_config(config_path, base_url=base_url), file_dates)
-
-
-def _read_in_worker(seeds: list[Seed]) -> list[tuple[Article | Diagnostic, str | None]]:
-    assert _worker is not None
+    if _worker is None:  # Markdown and YAML are imported on every core, not first here
+        _worker = _Reader(*job)
     return [_worker(seed) for seed in seeds]
 
 
@@ -184,13 +180,11 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
     else:  # workers read the files themselves: no bytes cross the pipes
         size = max(8, len(todo) // (jobs * 32))  # small: no worker waits long at the end
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(config.path, request.base_url, file_dates)) as pool:
-            for chunk, part in zip(chunks, pool.map(_read_in_worker, chunks)):
-                for seed, (item, digest) in zip(chunk, part):
-                    results[seed.rel], digests[seed.rel] = item, digest
-                progress.advance(len(chunk))
+        for chunk, part in zip(chunks, forked_map(_read_chunk, (config, file_dates),
+                                                  chunks, jobs)):
+            for seed, (item, digest) in zip(chunk, part):
+                results[seed.rel], digests[seed.rel] = item, digest
+            progress.advance(len(chunk))
     now_ns = time.time_ns()
     entries: dict[str, tuple] = {}
     for seed in seeds:
@@ -445,7 +439,6 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
 
 
 RENDER_THRESHOLD = 64  # pages below which worker processes cost more than they save
-_render_job: tuple | None = None  # set in the parent just before forking workers
 
 
 class Tracking:
@@ -516,8 +509,8 @@ class Tracking:
         return made
 
 
-def _render_range(bounds: tuple[int, int]) -> int | tuple[int, tuple]:
-    routes, renderer, config, urls, root, parents, track = _render_job
+def _render_range(job: tuple, bounds: tuple[int, int]) -> int | tuple[int, tuple]:
+    routes, renderer, config, urls, root, parents, track = job
     part = routes[bounds[0]:bounds[1]]
     make_folders(root, part, skip=parents)
     for route in part:
@@ -529,11 +522,10 @@ def _render_range(bounds: tuple[int, int]) -> int | tuple[int, tuple]:
 
 TRACK_THRESHOLD = 2000  # fingerprints to make before forked workers are worth it
 LINK_THRESHOLD = 2000   # unchanged files to link into the back tree, likewise
-_track_job: tuple | None = None  # set in the parent just before forking workers
 
 
-def _track_range(bounds: tuple[int, int]) -> tuple:
-    routes, track = _track_job
+def _track_range(job: tuple, bounds: tuple[int, int]) -> tuple:
+    routes, track = job
     return track.share(routes, *bounds)
 
 
@@ -541,19 +533,9 @@ def track_all(routes: list, track: Tracking, jobs: int) -> list:
     """What Tracking.share() finds for every route (all of them, in order), on every
     core, without rendering: for a build that compares each page with the live one
     before it renders the few that changed."""
-    global _track_job
     size = max(16, len(routes) // (jobs * 8))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
-    _track_job = (routes, track)
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                 initializer=worker_start) as pool:
-            return list(pool.map(_track_range, bounds))
-    finally:
-        _track_job = None
+    return list(forked_map(_track_range, (routes, track), bounds, jobs))
 
 
 def folder_parents(routes) -> set[str]:
@@ -601,7 +583,6 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     own files (pages are independent).  With `track` (routes then being every route,
     in order), what Tracking.share() finds for each share is returned, in order.
     """
-    global _render_job
     progress.stage("render", len(routes))
     if jobs <= 1 or len(routes) < RENDER_THRESHOLD:
         make_folders(root, routes)
@@ -614,21 +595,13 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
     renderer.prepare()  # once here, not in every worker
     size = max(16, len(routes) // (jobs * 32))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
-    _render_job = (routes, renderer, config, urls, root, parents, track)
+    job = (routes, renderer, config, urls, root, parents, track)
     found: list = []
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                 initializer=worker_start) as pool:
-            for done in pool.map(_render_range, bounds):
-                if track is not None:
-                    done, share = done
-                    found.append(share)
-                progress.advance(done)
-    finally:
-        _render_job = None
+    for done in forked_map(_render_range, job, bounds, jobs):
+        if track is not None:
+            done, share = done
+            found.append(share)
+        progress.advance(done)
     return None if track is None else found
 
 

@@ -183,6 +183,34 @@ def worker_start() -> None:
     HELD_LOCKS.clear()
 
 
+_forked_job: tuple | None = None  # (fn, job), set in the parent just before forking
+
+
+def _forked_call(item):
+    fn, job = _forked_job
+    return fn(job, item)
+
+
+def forked_map(fn, job, items: list, jobs: int):
+    """fn(job, item) for each item, in order, on `jobs` forked worker processes.
+
+    `job` is whatever the workers share (planned routes, compiled templates, a
+    Publisher): it is set before the fork, so the workers inherit it and it is never
+    pickled; only the items and the results cross the pipes.  The results come as
+    they are ready, in the order of `items`."""
+    global _forked_job
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    _forked_job = (fn, job)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=worker_start) as pool:
+            yield from pool.map(_forked_call, items)
+    finally:
+        _forked_job = None
+
+
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -219,11 +247,8 @@ def write_file(root: Path | str, rel: str, data: bytes) -> None:
         fp.write(data)
 
 
-_linking: "Publisher | None" = None  # set in the parent just before forking workers
-
-
-def _link_chunk(rels: list[str]) -> list[bool]:
-    return [_linking._link(rel) for rel in rels]
+def _link_chunk(publisher: "Publisher", rels: list[str]) -> list[bool]:
+    return [publisher._link(rel) for rel in rels]
 
 
 class Publisher:
@@ -392,19 +417,10 @@ class Publisher:
         for rel in rels:
             check_relpath(rel)
         self._changing_back()
-        global _linking
         size = max(64, len(rels) // (jobs * 8))
         chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
-        _linking = self
-        try:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                     initializer=worker_start) as pool:
-                return [linked for part in pool.map(_link_chunk, chunks) for linked in part]
-        finally:
-            _linking = None
+        return [linked for part in forked_map(_link_chunk, self, chunks, jobs)
+                for linked in part]
 
     def _link(self, rel: str) -> bool:
         source = os.path.join(self.out, rel)
