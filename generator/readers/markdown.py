@@ -16,7 +16,7 @@ from .. import frontmatter
 from ..errors import SahifaError
 from ..model import Document
 from ..slugs import slugify
-from . import blocks, inline
+from . import blocks, guards, inline
 
 ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 SETEXT_H1 = re.compile(r"^=+[ \t]*$")
@@ -219,6 +219,7 @@ class MarkdownReader:
             # Raw HTML is then text like any other: escaped, shown, never interpreted.
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")
+        guards.install(self._md)
 
     def convert(self, source: str) -> str:
         self._md.reset()
