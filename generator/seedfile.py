@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from .errors import SahifaError, seed_gone
 
 MB = 1024 * 1024
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
 def read_seed_bytes(path: str | os.PathLike, limit: int, data: bytes | None = None) -> bytes:
@@ -17,12 +20,25 @@ def read_seed_bytes(path: str | os.PathLike, limit: int, data: bytes | None = No
         if len(data) > limit:
             raise _too_big(len(data), limit)
         return data
-    try:
-        with open(path, "rb") as fp:
-            size = os.fstat(fp.fileno()).st_size
-            if size > limit:
-                raise _too_big(size, limit)
-            data = fp.read(limit + 1)
+    try:  # os calls themselves: a file object would ask the kernel three more questions
+        fd = os.open(path, READ_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            if info.st_size > limit:
+                raise _too_big(info.st_size, limit)
+            parts = []
+            left = limit + 1
+            while left > 0:
+                part = os.read(fd, min(left, max(info.st_size + 1, 8192)))
+                if not part:
+                    break
+                parts.append(part)
+                left -= len(part)
+            data = parts[0] if len(parts) == 1 else b"".join(parts)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise seed_gone() from None
     except IsADirectoryError:

@@ -243,8 +243,12 @@ def write_file(root: Path | str, rel: str, data: bytes) -> None:
     """Write one file of the back tree, which nobody reads until it is swapped in.
     `rel` has been checked by Publisher.claim."""
     fd = _create(str(root), rel, lambda t: os.open(t, WRITE_FLAGS, 0o644))
-    with os.fdopen(fd, "wb") as fp:
-        fp.write(data)
+    try:  # os.write itself: a file object would ask the kernel three more questions
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _link_chunk(publisher: "Publisher", rels: list[str]) -> list[bool]:

@@ -423,3 +423,22 @@ def test_readme_table_shows_the_lines_the_tests_pin():
     shown = "\n".join(rows).replace("\\|", "|")
     for line in [case.line for case in CASES] + OTHER_LINES:
         assert f"`{line}`" in shown, f"README does not show: {line}"
+
+
+def test_seed_bytes_are_read_whole_and_refused_past_the_limit(tmp_path):
+    """read_seed_bytes reads a file of any size up to the limit whole, and refuses a
+    folder and a file past the limit with the lines users see."""
+    from generator.errors import SahifaError
+    from generator.seedfile import read_seed_bytes
+    for size in (0, 1, 4095, 8192, 8193, 100_000):
+        path = tmp_path / f"s{size}.md"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert read_seed_bytes(path, 100_000) == data
+    with pytest.raises(SahifaError, match="more than the"):
+        read_seed_bytes(tmp_path / "s100000.md", 99_999)
+    (tmp_path / "folder.md").mkdir()
+    with pytest.raises(SahifaError, match="is a folder, not a file"):
+        read_seed_bytes(tmp_path / "folder.md", 100)
+    with pytest.raises(SahifaError):
+        read_seed_bytes(tmp_path / "missing.md", 100)
