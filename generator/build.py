@@ -28,7 +28,7 @@ from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Dia
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
 from .incremental import RouteTable, Snapshot, articles_in, route_pickles
-from .cache import BuildState, content_digest, stat_key, trusted
+from .cache import SEEDS_FILE, BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
 from .render import Renderer
@@ -36,7 +36,7 @@ from .resolve import resolve
 from .seedfile import read_seed_bytes
 from .urls import UrlBuilder
 from .progress import Silent
-from .writer import Publisher, forked_map, write_file
+from .writer import Publisher, Standby, forked_map, write_file
 
 EXIT_OK, EXIT_SEED_ERRORS, EXIT_USAGE = 0, 1, 2
 PARALLEL_THRESHOLD = 48  # below this, starting workers costs more than it saves
@@ -135,10 +135,22 @@ def _read_chunk(job: tuple, seeds: list[Seed]) -> list[tuple[Article | Diagnosti
     return [_worker(seed) for seed in seeds]
 
 
+def _standby_reader(config: SiteConfig):
+    """A standby worker's reader: the work it answers is a few seeds read."""
+    reader = _Reader(config, {})
+
+    def work(payload: tuple) -> list[tuple[Article | Diagnostic, str | None]]:
+        todo, reader.file_dates = payload
+        return [reader(seed, data) for seed, data in todo]
+    return work
+
+
 def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
-             file_dates: dict, jobs: int, state: BuildState,
-             scope: str) -> list[Article | Diagnostic]:
-    """Every seed as an Article or a Diagnostic, reusing what the state holds."""
+             file_dates: dict, jobs: int, state: BuildState, scope: str,
+             standby: Standby | None = None) -> list[Article | Diagnostic]:
+    """Every seed as an Article or a Diagnostic, reusing what the state holds.
+    A few seeds to read go to `standby`, when there is one (it has set up its
+    reader meanwhile); many go to a worker on each core."""
     progress = request.progress
     keys: dict[str, tuple] = {}
     digests: dict[str, str | None] = {}
@@ -172,11 +184,21 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
                     continue
         todo.append((seed, data))
     progress.stage("read", len(todo))
+    if standby is not None and (not todo or len(todo) >= PARALLEL_THRESHOLD):
+        standby.close()
+        standby = None
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        reader = _Reader(config, file_dates)
-        for seed, data in todo:
-            results[seed.rel], digests[seed.rel] = reader(seed, data)
-            progress.advance()
+        dates = {seed.rel: file_dates[seed.rel] for seed, _ in todo if seed.rel in file_dates}
+        read = standby.call((todo, dates)) if standby is not None else None
+        if read is not None:
+            for (seed, _), (item, digest) in zip(todo, read):
+                results[seed.rel], digests[seed.rel] = item, digest
+            progress.advance(len(todo))
+        else:
+            reader = _Reader(config, file_dates)
+            for seed, data in todo:
+                results[seed.rel], digests[seed.rel] = reader(seed, data)
+                progress.advance()
     else:  # workers read the files themselves: no bytes cross the pipes
         size = max(8, len(todo) // (jobs * 32))  # small: no worker waits long at the end
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
@@ -204,14 +226,22 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
 
 # ----------------------------------------------------------------- the pipeline
 
+# What the last build held (the cache it loaded: hundreds of thousands of objects),
+# freed when the next build starts instead of when it ends, so that a command that
+# builds once and exits never spends time taking it apart.
+_retired: list = []
+
+
 def build(request: BuildRequest, state: BuildState | None = None) -> BuildResult:
     """Build the site.  With a `state` (the preview server keeps one), what it holds
     is reused and updated; without one, the on-disk cache is loaded and saved."""
+    _retired.clear()
     # The pipeline allocates many small objects and makes no reference cycles worth
     # chasing mid-build: the cycle collector runs once, at the end.
     enabled = gc.isenabled()
     gc.disable()
     at_exit: list = []
+    _retired.append(at_exit)  # its actions hold the state
     try:
         try:
             return _build(request, state, at_exit)
@@ -249,12 +279,19 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
         config = load_config(request.config, base_url=request.base_url)
     except ConfigError as exc:
         return _failed(EXIT_USAGE, exc.diagnostics)
+    cache_dir = request.cache_dir or config.root / ".cache"
+    standby = None
+    if state is None and jobs > 1 and not request.clean and (cache_dir / SEEDS_FILE).is_file():
+        # A rebuild in a new process: most likely a few seeds to read, after the cache
+        # has loaded.  Importing Markdown and YAML and making the reader costs more
+        # than that; a worker forked now does it on another core meanwhile.
+        standby = Standby(_standby_reader, config)
+        at_exit.append(lambda ok: standby.close())
     source = request.source if request.source.is_absolute() else Path.cwd() / request.source
     if not source.is_dir():
         return _failed(EXIT_USAGE, [Diagnostic(file=str(request.source),
                                                message="source folder not found")])
     urls = UrlBuilder(config.base_url)
-    cache_dir = request.cache_dir or config.root / ".cache"
     persist = state is None
     if state is None:
         state = BuildState.load(cache_dir, clean=request.clean)
@@ -285,7 +322,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
     lap("discover")
 
     articles: list[Article] = []
-    for item in read_all(seeds, config, request, file_dates, jobs, state, scope):
+    for item in read_all(seeds, config, request, file_dates, jobs, state, scope, standby):
         if isinstance(item, Diagnostic):
             diags.add(item)
         else:

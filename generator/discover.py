@@ -15,9 +15,13 @@ from .model import Seed
 from .readers import SUFFIXES
 
 
+IGNORED_STARTS = (".", "#", "~")
+IGNORED_ENDS = ("~", ".swp", ".swo", ".tmp", "#")
+
+
 def is_ignored(name: str) -> bool:
     """Hidden files and editor leftovers (.#x.md, x.md~, .x.swp, #x.md#)."""
-    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".tmp", "#"))
+    return name.startswith(IGNORED_STARTS) or name.endswith(IGNORED_ENDS)
 
 
 def _link_problem(path: str, source: Path, seed_name: bool) -> str | None:
@@ -65,16 +69,21 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
             return
         for entry in entries:
             name = entry.name
-            if is_ignored(name):
+            if name.startswith(IGNORED_STARTS) or name.endswith(IGNORED_ENDS):
                 continue
-            try:
-                name.encode("utf-8")
-            except UnicodeEncodeError:
-                diags.warning(prefix + rel_prefix + name, "file name is not valid UTF-8; "
-                              "skipped (rename it)")
-                continue
+            if not name.isascii():
+                try:
+                    name.encode("utf-8")
+                except UnicodeEncodeError:
+                    diags.warning(prefix + rel_prefix + name, "file name is not valid "
+                                  "UTF-8; skipped (rename it)")
+                    continue
             try:
                 seed_name = name.lower().endswith(SUFFIXES)
+                if seed_name and entry.is_file(follow_symlinks=False):
+                    rel = rel_prefix + name
+                    seeds.append(Seed(entry.path, rel, prefix + rel))
+                    continue
                 if entry.is_symlink():
                     problem = _link_problem(entry.path, source, seed_name)
                     if problem is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 import os
 import threading
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from markupsafe import Markup
 
@@ -94,10 +94,9 @@ class Reuse:
         self._old, self._new = self._new, {}
 
 
-@quick_pickle
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Seed:
-    """One input file found under the source folder."""
+class Seed(NamedTuple):
+    """One input file found under the source folder (a tuple: a large archive makes
+    tens of thousands at every build)."""
 
     path: str | os.PathLike  # absolute path on disk
     rel: str            # POSIX path relative to the source folder: the stable identity

@@ -15,12 +15,14 @@ the mark that Sahifa wrote the folder and may replace it.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import fcntl
 import json
 import os
+import pickle
 import re
 import shutil
+import signal
+import threading
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Diagnostic, display_path
@@ -88,6 +90,11 @@ def read_manifest(folder: Path, known: tuple | None = None) -> dict[str, str] | 
 MANIFEST_MAGIC = b"sahifa manifest "
 
 
+# The paths of the manifest last decoded, as bytes and as names: the front and the
+# back tree usually hold the same paths (only fingerprints differ).
+_last_paths: tuple[bytes, list[str]] = (b"", [])
+
+
 def _decode_manifest(data: bytes) -> dict[str, str] | None:
     """The manifest format: a header line "sahifa manifest <version> <count> <bytes>",
     then <count> paths, one a line, in <bytes> bytes, then their fingerprints, one a
@@ -100,11 +107,17 @@ def _decode_manifest(data: bytes) -> dict[str, str] | None:
     paths = data[start:start + size]
     if data[start + size:start + size + 1] != b"\n":
         return None
-    # Its paths are unlinked when stale: refuse a manifest that names anything
-    # outside the tree (one scan over all of them).
-    if count and (not paths or unsafe_in_list(paths)):
-        return None
-    names = paths.decode("utf-8").split("\n") if count else []
+    global _last_paths
+    if count and paths == _last_paths[0]:
+        names = _last_paths[1]  # the other tree's paths (the usual case): checked already
+    else:
+        # Its paths are unlinked when stale: refuse a manifest that names anything
+        # outside the tree (one scan over all of them).
+        if count and (not paths or unsafe_in_list(paths)):
+            return None
+        names = paths.decode("utf-8").split("\n") if count else []
+        if count:
+            _last_paths = (paths, names)
     fingerprints = data[start + size + 1:].decode("utf-8").split("\n")[:-1] if count else []
     if len(names) != count or len(fingerprints) != count:
         return None
@@ -132,7 +145,7 @@ def _write_manifest(folder: Path, files: dict[str, str]) -> dict[str, str]:
     names = sorted(files)
     files = {name: files[name] for name in names}
     paths = "\n".join(names).encode("utf-8")
-    fingerprints = "".join(fp + "\n" for fp in files.values()).encode("utf-8")
+    fingerprints = "".join([fp + "\n" for fp in files.values()]).encode("utf-8")
     with open(folder / MANIFEST, "wb") as fp:
         fp.write(MANIFEST_MAGIC + f"{MANIFEST_VERSION} {len(names)} {len(paths)}\n".encode())
         fp.write(paths)
@@ -141,14 +154,16 @@ def _write_manifest(folder: Path, files: dict[str, str]) -> dict[str, str]:
     return files
 
 
+def _libc():
+    """The C library, as this process already has it (no search: find_library runs
+    ldconfig in a subprocess)."""
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = _libc().renameat2
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
@@ -171,8 +186,7 @@ HELD_LOCKS: set[int] = set()
 def worker_start() -> None:
     """First thing in a worker process: die with the build, hold none of its locks."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        _libc().prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
     except (OSError, AttributeError):
         pass
     for fd in list(HELD_LOCKS):
@@ -209,6 +223,99 @@ def forked_map(fn, job, items: list, jobs: int):
             yield from pool.map(_forked_call, items)
     finally:
         _forked_job = None
+
+
+class Standby:
+    """One worker process forked at once, which runs setup(*args) (imports, say) on
+    another core while this process goes on, then answers one request: call(payload)
+    is work(payload), where work is what setup returned.
+
+    A fork is safe only in a process with one thread; elsewhere, or when anything
+    fails on either side, call() returns None and the caller does the work itself.
+    Only the payload and the result cross the pipes (pickled)."""
+
+    def __init__(self, setup, *args) -> None:
+        self.pid: int | None = None
+        if threading.active_count() != 1 or not hasattr(os, "fork"):
+            return
+        requests, self._requests = os.pipe()
+        self._results, results = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (requests, self._requests, self._results, results):
+                os.close(fd)
+            return
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(self._requests)
+                os.close(self._results)
+                worker_start()
+                work = setup(*args)
+                _send(results, work(_receive(requests)))
+                code = 0
+            except BaseException:  # the parent does the work itself
+                pass
+            finally:
+                os._exit(code)
+        os.close(requests)
+        os.close(results)
+        self.pid = pid
+
+    def call(self, payload):
+        """work(payload) from the worker, or None if it failed."""
+        if self.pid is None:
+            return None
+        try:
+            _send(self._requests, payload)
+            os.close(self._requests)
+            self._requests = None
+            return _receive(self._results)
+        except Exception:  # a worker that died, a result that does not unpickle
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the worker (at once, if it was never asked) and reap it."""
+        if self.pid is None:
+            return
+        if self._requests is not None:
+            os.close(self._requests)
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.close(self._results)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.pid = None
+
+
+def _send(fd: int, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int):
+    size = int.from_bytes(_read_exactly(fd, 8), "little")
+    return pickle.loads(_read_exactly(fd, size))
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    parts = []
+    while size:
+        part = os.read(fd, min(size, 1 << 20))
+        if not part:
+            raise EOFError("the worker ended before its answer")
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
