@@ -24,9 +24,16 @@ URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def rfc822(value) -> str:
-    from email.utils import format_datetime  # (a feed is rare in a rebuild: import late)
-    return format_datetime(value)
+    """The date as email.utils.format_datetime writes it (RFC 2822), without the email
+    package, whose import costs a rebuild that renders a feed ten milliseconds."""
+    zone = value.strftime("%z") if value.tzinfo is not None else "-0000"
+    return (f"{_DAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} "
+            f"{value.year:04d} {value.hour:02d}:{value.minute:02d}:{value.second:02d} {zone}")
 
 
 def escape(value: str) -> str:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from hypothesis import given, strategies as st
 
 from .conftest import SiteBuilder
 
@@ -94,6 +95,17 @@ def test_feed_dates_follow_the_time_zone_database(news):
         assert got == expected
     assert "<pubDate>Mon, 10 Mar 2025 20:00:00 +0000</pubDate>" in text   # Ramadan: UTC+0
     assert "<pubDate>Sat, 03 May 2025 09:30:00 +0100</pubDate>" in text   # after: UTC+1
+
+
+@given(when=st.datetimes(min_value=datetime(1, 1, 1, 12), max_value=datetime(9999, 12, 30),
+                         timezones=st.sampled_from([None, timezone.utc, CASA,
+                                                    ZoneInfo("America/St_Johns"),
+                                                    ZoneInfo("Asia/Kolkata")])))
+def test_feed_dates_are_written_as_the_email_package_writes_them(when):
+    from email.utils import format_datetime
+
+    from generator.feeds import rfc822
+    assert rfc822(when) == format_datetime(when)
 
 
 def test_feed_follows_the_validator_rules(news):
