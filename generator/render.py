@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import jinja2.runtime
 from jinja2 import BaseLoader, Environment, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .errors import SahifaError
@@ -135,8 +135,40 @@ class _Context(jinja2.runtime.Context):
                 "value was undefined because a callable raised a StopIteration exception")
 
 
+try:  # the C function markupsafe.escape itself calls for a str
+    from markupsafe import _escape_inner
+except ImportError:  # another release: templates keep markupsafe.escape
+    _escape_inner = None
+
+
+def _escape(value, _new_str=str.__new__):
+    """markupsafe.escape, quicker for the two kinds templates print most (a page prints
+    some seventy values): a str is escaped by the same C function and made Markup
+    without Markup()'s checks, which only a str passes; Markup is returned as it is,
+    where escape would copy it.  Anything else goes to markupsafe.escape."""
+    kind = type(value)
+    if kind is str:
+        return _new_str(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """Templates whose code prints through _escape."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        # The compiled module imported markupsafe's escape as a global of its own;
+        # its functions look it up there at each call.
+        if _escape_inner is not None and "escape" in namespace:
+            namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(Environment):
     context_class = _Context
+    template_class = _Template
 
 
 def _card_macro(env: Environment):
@@ -316,7 +348,10 @@ class Renderer:
         env = _Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                            extensions=["jinja2.ext.i18n"], trim_blocks=True,
                            lstrip_blocks=True, auto_reload=False,
-                           bytecode_cache=self.bytecode)
+                           # A plain dict, never emptied: a site has a few templates,
+                           # and the LRU cache locks and reorders at each of the five
+                           # lookups a page makes (extends, includes).
+                           cache_size=-1, bytecode_cache=self.bytecode)
         env.install_gettext_translations(translations, newstyle=True)
         env.globals["_"] = interface_text(translations)
         fmt = Formatter(lang, self.config.tz)

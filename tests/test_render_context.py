@@ -1,11 +1,15 @@
-"""The template context's quick call path gives what Jinja's own gives."""
+"""The template context's quick call path and quick escape give what Jinja's own give."""
 
 from __future__ import annotations
 
 import jinja2
+import markupsafe
 import pytest
+from hypothesis import given, strategies as st
 from jinja2 import pass_context, pass_environment, pass_eval_context
+from markupsafe import Markup
 
+from generator import render as render_mod
 from generator.render import _Environment
 
 
@@ -62,6 +66,37 @@ def test_calls_in_loops_blocks_and_macros():
 
 def test_escaping_is_unchanged():
     assert render("{{ f() }}", f=lambda: "<b>") == "&lt;b&gt;"
+
+
+class Html:
+    def __init__(self, text):
+        self.text = text
+
+    def __html__(self):
+        return self.text
+
+
+class Text(str):
+    pass
+
+
+VALUES = st.one_of(
+    st.text(), st.text().map(Markup), st.text().map(Text), st.text().map(Html),
+    st.text().map(lambda t: Markup(t).join), st.integers(), st.floats(), st.none(),
+    st.lists(st.text(), max_size=3))
+
+
+def test_templates_print_through_the_quick_escape():
+    assert render_mod._escape_inner is not None  # this markupsafe has the fast path
+    template = _Environment(autoescape=True).from_string("{{ v }}")
+    assert template.root_render_func.__globals__["escape"] is render_mod._escape
+
+
+@given(VALUES)
+def test_the_quick_escape_is_markupsafe_escape(value):
+    got, expected = render_mod._escape(value), markupsafe.escape(value)
+    assert type(got) is Markup and got == expected
+    render("<p title='{{ v }}'>{{ v }}</p>{{ v ~ v }}{{ [v] }}", v=value)  # as Jinja's own
 
 
 def test_a_callable_that_raises_stop_iteration_gives_undefined():
