@@ -27,7 +27,7 @@ from .discover import discover, git_dates
 from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Diagnostics,
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
-from .incremental import RouteTable, Snapshot, articles_in, route_pickles
+from .incremental import RouteTable, Snapshot, articles_in
 from .cache import SEEDS_FILE, BuildState, content_digest, stat_key, trusted
 from .model import Article, Seed, Site
 from .plan import plan
@@ -492,30 +492,32 @@ class Tracking:
         self.known = known
         self.articles = articles
         self.numbers = None if articles is None else {id(a): n for n, a in enumerate(articles)}
-        self.pickles = pickles  # the routes' pickles for the cache too (route_pickles())
-
-    def __call__(self, i: int, route) -> tuple[str, list[int] | None]:
-        fingerprint = self.known[i] or self.fingerprints.made(route)
-        if self.numbers is None:
-            return fingerprint, None
-        found: set = set()
-        articles_in(route.context, found)
-        numbers = self.numbers
-        refs = [numbers.get(id(article), -1) for article in found]
-        # An article not among the site's (never so in a plan): the parent looks.
-        return fingerprint, (None if -1 in refs else refs)
+        self.pickles = pickles  # the routes' pickles for the cache too
 
     def share(self, routes, start: int, end: int) -> tuple[list, tuple | None]:
-        """What is found for routes[start:end], and their pickles (None when they
-        cannot be made: the cache is then saved, or dropped, as it would be)."""
-        found = [self(i, routes[i]) for i in range(start, end)]
-        pickles = None
-        if self.pickles:
-            try:
-                pickles = route_pickles(routes[start:end])
-            except Exception:  # only the cache needs them: never fail a build for it
-                pickles = None
-        return found, pickles
+        """What is found for routes[start:end] (each one's fingerprint, and the
+        articles it shows by number), and their pickles.  Each route is pickled once,
+        for its fingerprint and its pickle alike (Fingerprinter.pickled)."""
+        found = []
+        pickles: list[bytes] = []
+        numbers = self.numbers
+        for i in range(start, end):
+            route = routes[i]
+            fingerprint = self.known[i]
+            if fingerprint is not None and not self.pickles and numbers is None:
+                found.append((fingerprint, None))
+                continue
+            made, data, articles = self.fingerprints.pickled(route)
+            pickles.append(data)
+            refs = None
+            if numbers is not None:
+                refs = [numbers.get(id(article), -1) for article in set(articles)]
+                if -1 in refs:  # an article not among the site's (never so): the parent looks
+                    refs = None
+            found.append((fingerprint or made, refs))
+        if not self.pickles:
+            return found, None
+        return found, (b"".join(pickles), [len(data) for data in pickles])
 
     def settle(self, shares: list, routes: RouteTable, snapshot: Snapshot,
                remember: bool) -> tuple:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .bodies import Body
+from .incremental import RoutePickler
 from .model import Article, Route
 
 PACKAGE = Path(__file__).resolve().parent
@@ -99,9 +100,11 @@ class Fingerprinter:
     whose context is equal (the same Article objects, equal terms and pages) under
     the same base gets the same fingerprint without being walked again.
 
-    A context is hashed as its pickle, made without pickle's memo (so equal values
-    always give equal bytes, whichever objects they are) and with each Article and
-    Body replaced by its digest: C code walks it, and an article is hashed once.
+    A route is hashed as its pickle, the one a saved RouteTable keeps (made without
+    pickle's memo, so equal routes always give equal bytes, each article by its
+    source path), followed by the digest of each article it refers to: C code walks
+    it, an article is hashed once, and a process that keeps the routes' pickles
+    (pickled()) makes each route's pickle once for both.
     """
 
     def __init__(self, base: str, per_lang: Mapping[str, Any] | None = None,
@@ -112,8 +115,8 @@ class Fingerprinter:
         table[Article] = lambda a: (_ref, (self.article(a),))
         table[Body] = lambda b: (_ref, (b.digest.encode(),))
         self._contexts = _MemoFree(table)
-        # Its own pickler: an article is hashed while a context is being pickled.
-        self._fields = _MemoFree(table)
+        self._fields = _MemoFree(table)  # an article's (while a context is being pickled)
+        self._routes = RoutePickler()
         self._lang = {code: self._hash(value) for code, value in (per_lang or {}).items()}
         self.previous = previous or {}
         self.current: dict = {}
@@ -154,7 +157,15 @@ class Fingerprinter:
         return (self.base, self._lang.get(route.lang), route.kind, route.template, route.lang,
                 route.context)
 
-    def _route(self, route: Route) -> str:
+    def pickled(self, route: Route) -> tuple[str, bytes, list[Article]]:
+        """The route's fingerprint as made() makes it, its pickle as a RouteTable keeps
+        it, and the articles it refers to (in order, with repeats)."""
+        data = self._routes.dump(route)
+        articles = self._routes.articles
+        return self._route(route, data, articles), data, articles
+
+    def _route(self, route: Route, data: bytes | None = None,
+               articles: list[Article] | None = None) -> str:
         h = hashlib.blake2b(self.base, digest_size=16)
         for part in (route.kind, route.template or "", route.lang or ""):
             h.update(part.encode() + b"\0")
@@ -163,7 +174,12 @@ class Fingerprinter:
         if route.data is not None:
             h.update(hashlib.blake2b(route.data, digest_size=16).digest())
         else:
-            h.update(self._contexts.dump(route.context))
+            if data is None:
+                data = self._routes.dump(route)
+                articles = self._routes.articles
+            h.update(data)
+            for article in articles:
+                h.update(self.article(article))
         return h.hexdigest()
 
 

@@ -215,14 +215,13 @@ class RouteTable(Sequence):
             data, offsets = self._data, self._offsets  # every pickle as it was made
         else:
             buffer = io.BytesIO()
-            pickler = _route_pickler(buffer)
+            pickler = RoutePickler()
             offsets = array.array("Q", [0])
             for i in range(len(self)):
                 if self._data is not None and i not in self._stale:
                     buffer.write(self._blob(i))
                 else:
-                    pickler.clear_memo()
-                    pickler.dump(self._routes[i])
+                    buffer.write(pickler.dump(self._routes[i]))
                 offsets.append(buffer.tell())
             data = buffer.getbuffer()
         if protocol >= 5:
@@ -231,24 +230,40 @@ class RouteTable(Sequence):
                                data))
 
 
-def _route_pickler(buffer) -> pickle.Pickler:
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _BY_SOURCE
-    return pickler
+class RoutePickler:
+    """A route's pickle as a saved RouteTable holds it: each article by its source
+    path, and without pickle's memo, so that equal routes always give equal bytes,
+    whichever objects they are made of.  That makes the pickle what a route's
+    fingerprint is made from too (fingerprint.py): a route is pickled once for both.
+    `articles` are those the last route pickled refers to, in order, with repeats."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pickler.fast = True
+        table = copyreg.dispatch_table.copy()
+        table[Article] = self._article
+        self._pickler.dispatch_table = table
+        self.articles: list[Article] = []
+
+    def _article(self, article: Article):
+        self.articles.append(article)
+        return (_article, (article.source_path,))
+
+    def dump(self, route: Route) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self.articles = []
+        self._pickler.dump(route)
+        return self._buffer.getvalue()
 
 
 def route_pickles(routes: Iterable[Route]) -> tuple[bytes, list[int]]:
-    """Each route's pickle as a saved RouteTable holds it (its articles by source
-    path, a memo of its own), one after another, and their sizes."""
-    buffer = io.BytesIO()
-    pickler = _route_pickler(buffer)
-    sizes = []
-    for route in routes:
-        start = buffer.tell()
-        pickler.clear_memo()
-        pickler.dump(route)
-        sizes.append(buffer.tell() - start)
-    return buffer.getvalue(), sizes
+    """Each route's pickle as a saved RouteTable holds it, one after another, and
+    their sizes."""
+    pickler = RoutePickler()
+    pickles = [pickler.dump(route) for route in routes]
+    return b"".join(pickles), [len(data) for data in pickles]
 
 
 def _route_table(paths, kinds, templates, offsets, data) -> RouteTable:
@@ -269,8 +284,6 @@ def _article(source_path: str) -> Article:
     return _placed[source_path]
 
 
-_BY_SOURCE = copyreg.dispatch_table.copy()
-_BY_SOURCE[Article] = lambda a: (_article, (a.source_path,))
 
 
 @dataclass(slots=True)

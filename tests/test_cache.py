@@ -445,18 +445,29 @@ def test_route_pickles_are_made_only_for_a_cache_that_is_saved(site, monkeypatch
     assert adopted == []
 
 
-def test_routes_that_cannot_be_pickled_while_rendering_only_cost_time(site, monkeypatch):
-    from generator.cache import BuildState
+def test_a_route_is_pickled_once_for_its_fingerprint_and_the_cache():
+    """The pickle the cache keeps of a route is made without pickle's memo: equal
+    routes give equal bytes however their values are shared, so the same pickle
+    makes the fingerprint, in a worker that keeps it as in a process that does not."""
+    from generator.fingerprint import Fingerprinter
+    from generator.incremental import route_pickles
+    from generator.model import FrozenDict, Route
 
-    def failing(routes):
-        raise TypeError("cannot pickle this")
+    def route(title, again):
+        return Route(path="en/x/index.html", kind="listing", lang="en",
+                     template="list.html", context=FrozenDict(title=title, again=again))
 
-    monkeypatch.setattr(build_mod, "route_pickles", failing)
-    many_seeds(site)
-    result = site.build(jobs=1)
-    assert result.status == 0 and result.published
-    state = BuildState._read(site.root / ".cache")  # saved all the same, pickled there
-    assert state is not None and len(state.snapshot.routes) == result.written
+    name = "A title long enough to be its own object"
+    shared = route(name, name)  # one object twice
+    apart = route(name, "".join([name[:5], name[5:]]))  # two equal objects
+    assert apart.context["again"] is not apart.context["title"]
+    fingerprints = Fingerprinter("base")
+    made, data, articles = fingerprints.pickled(shared)
+    assert (made, data, articles) == fingerprints.pickled(apart)
+    assert made == Fingerprinter("base").made(apart) and articles == []
+    assert data == route_pickles([apart])[0]
+    assert made != fingerprints.made(route(name, name + "!"))
+    assert made != Fingerprinter("other base").made(shared)
 
 
 def test_a_new_plan_is_fingerprinted_on_every_core_and_matches_cold_builds(site, tmp_path,
