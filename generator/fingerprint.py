@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
-import io
 import os
-import pickle
 import re
 import sys
 from functools import lru_cache
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .bodies import Body
-from .incremental import RoutePickler
+from .incremental import MemoFree, RoutePickler
 from .model import Article, Route
 
 PACKAGE = Path(__file__).resolve().parent
@@ -114,8 +112,8 @@ class Fingerprinter:
         table = copyreg.dispatch_table.copy()
         table[Article] = lambda a: (_ref, (self.article(a),))
         table[Body] = lambda b: (_ref, (b.digest.encode(),))
-        self._contexts = _MemoFree(table)
-        self._fields = _MemoFree(table)  # an article's (while a context is being pickled)
+        self._contexts = MemoFree(table)
+        self._fields = MemoFree(table)  # an article's (while a context is being pickled)
         self._routes = RoutePickler()
         self._lang = {code: self._hash(value) for code, value in (per_lang or {}).items()}
         self.previous = previous or {}
@@ -181,23 +179,6 @@ class Fingerprinter:
             for article in articles:
                 h.update(self.article(article))
         return h.hexdigest()
-
-
-class _MemoFree:
-    """A pickler without pickle's memo (so equal values always give equal bytes,
-    whichever objects they are), reused for one value after another."""
-
-    def __init__(self, dispatch_table: dict) -> None:
-        self._buffer = io.BytesIO()
-        self._pickler = pickle.Pickler(self._buffer, protocol=5)
-        self._pickler.fast = True
-        self._pickler.dispatch_table = dispatch_table
-
-    def dump(self, value: Any) -> bytes:
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._pickler.dump(value)
-        return self._buffer.getvalue()
 
 
 def _ref(digest: bytes) -> bytes:

@@ -230,6 +230,23 @@ class RouteTable(Sequence):
                                data))
 
 
+class MemoFree:
+    """A pickler without pickle's memo (so equal values always give equal bytes,
+    whichever objects they are), reused for one value after another."""
+
+    def __init__(self, dispatch_table: dict) -> None:
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=5)
+        self._pickler.fast = True
+        self._pickler.dispatch_table = dispatch_table
+
+    def dump(self, value: Any) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pickler.dump(value)
+        return self._buffer.getvalue()
+
+
 class RoutePickler:
     """A route's pickle as a saved RouteTable holds it: each article by its source
     path, and without pickle's memo, so that equal routes always give equal bytes,
@@ -238,12 +255,9 @@ class RoutePickler:
     `articles` are those the last route pickled refers to, in order, with repeats."""
 
     def __init__(self) -> None:
-        self._buffer = io.BytesIO()
-        self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pickler.fast = True
         table = copyreg.dispatch_table.copy()
         table[Article] = self._article
-        self._pickler.dispatch_table = table
+        self._pickler = MemoFree(table)
         self.articles: list[Article] = []
 
     def _article(self, article: Article):
@@ -251,11 +265,8 @@ class RoutePickler:
         return (_article, (article.source_path,))
 
     def dump(self, route: Route) -> bytes:
-        self._buffer.seek(0)
-        self._buffer.truncate()
         self.articles = []
-        self._pickler.dump(route)
-        return self._buffer.getvalue()
+        return self._pickler.dump(route)
 
 
 def route_pickles(routes: Iterable[Route]) -> tuple[bytes, list[int]]:
