@@ -295,11 +295,16 @@ class Standby:
         self.pid = None
 
 
-def _send(fd: int, obj) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(len(data).to_bytes(8, "little") + data)
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write until all of `data` is written (a pipe or a file takes it in parts)."""
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _send(fd: int, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_all(fd, len(data).to_bytes(8, "little") + data)
 
 
 def _receive(fd: int):
@@ -351,9 +356,7 @@ def write_file(root: Path | str, rel: str, data: bytes) -> None:
     `rel` has been checked by Publisher.claim."""
     fd = _create(str(root), rel, lambda t: os.open(t, WRITE_FLAGS, 0o644))
     try:  # os.write itself: a file object would ask the kernel three more questions
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
     finally:
         os.close(fd)
 
