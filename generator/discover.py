@@ -69,7 +69,7 @@ def discover(source: Path, diags: Diagnostics) -> tuple[Seed, ...]:
             return
         for entry in entries:
             name = entry.name
-            if name.startswith(IGNORED_STARTS) or name.endswith(IGNORED_ENDS):
+            if is_ignored(name):
                 continue
             if not name.isascii():
                 try:
