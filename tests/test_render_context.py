@@ -108,3 +108,19 @@ def test_a_callable_that_raises_stop_iteration_gives_undefined():
     env.globals["stop"] = stop
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ stop() }}").render()
+
+
+def test_contexts_start_from_plain_globals_that_follow_the_environment():
+    env = _Environment(loader=jinja2.DictLoader({
+        "page.html": "{{ a }} {{ b }} {% include 'part.html' %}",
+        "part.html": "{{ a }}{% if b is defined %}{{ b }}{% endif %}"}))
+    env.globals["a"] = "one"
+    template = env.get_template("page.html")
+    context = template.new_context({"b": "page"})
+    assert type(context.parent) is dict and context.globals_keys == set(template.globals)
+    assert template.render(b="page") == "one page onepage"
+    env.globals.update(a="two", b="env")  # globals set after the template was loaded
+    template.globals["b"] = "own"  # and the template's own globals win over them
+    assert template.render() == "two own twoown"
+    assert template.render(b="var") == "two var twovar"
+    assert type(template.globals).__name__ == "ChainMap"  # Jinja's own, left as it is
