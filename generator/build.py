@@ -549,9 +549,9 @@ class Tracking:
 
 
 def _render_range(job: tuple, bounds: tuple[int, int]) -> int | tuple[int, tuple]:
-    routes, renderer, config, urls, root, parents, track = job
+    routes, renderer, config, urls, root, track = job
     part = routes[bounds[0]:bounds[1]]
-    make_folders(root, part, skip=parents)
+    make_folders(root, part)
     for route in part:
         write_file(root, route.path, _produce(route, renderer, config, urls))
     if track is None:
@@ -577,25 +577,18 @@ def track_all(routes: list, track: Tracking, jobs: int) -> list:
     return list(forked_map(_track_range, (routes, track), bounds, jobs))
 
 
-def folder_parents(routes) -> set[str]:
-    """The folders that hold other output folders (the date archives' and the language
-    folders, say): made before the workers start, which then make the rest."""
-    parents: set[str] = set()
+def make_folders(root: Path, routes) -> None:
+    """Create the folders the outputs go in, with the folders that hold them, parents
+    first, one call each: writing then opens each file at once (a page is a folder
+    of its own, so this halves the file system calls of a full build).  Workers make
+    the folders of their own shares, those they share too (the date archives', the
+    language folders): a folder another made first is simply there."""
+    folders: set[str] = set()
     for folder in {os.path.dirname(route.path) for route in routes}:
-        while folder:
+        while folder and folder not in folders:
+            folders.add(folder)
             folder = os.path.dirname(folder)
-            if not folder or folder in parents:
-                break
-            parents.add(folder)
-    return parents
-
-
-def make_folders(root: Path, routes, skip: set[str] = frozenset()) -> None:
-    """Create the folders the outputs go in (except those in `skip`, already made),
-    parents first, one call each: writing then opens each file at once (a page is a
-    folder of its own, so this halves the file system calls of a full build)."""
-    folders = sorted({os.path.dirname(route.path) for route in routes} - {""} - skip)
-    _make(root, folders)
+    _make(root, sorted(folders))  # a parent sorts before the folders inside it
 
 
 def _make(root: Path, folders) -> None:
@@ -629,12 +622,10 @@ def render_all(routes: list, renderer, config: SiteConfig, urls: UrlBuilder, roo
             write_file(root, route.path, _produce(route, renderer, config, urls))
             progress.advance()
         return None if track is None else [track.share(routes, 0, len(routes))]
-    parents = folder_parents(routes)
-    _make(root, sorted(parents))
     renderer.prepare()  # once here, not in every worker
     size = max(16, len(routes) // (jobs * 32))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
-    job = (routes, renderer, config, urls, root, parents, track)
+    job = (routes, renderer, config, urls, root, track)
     found: list = []
     for done in forked_map(_render_range, job, bounds, jobs):
         if track is not None:
