@@ -124,7 +124,15 @@ class _Context(jinja2.runtime.Context):
     """
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        # A bound method's attributes are its function's, but asking the method for a
+        # missing one raises and catches an AttributeError: ten times the cost of
+        # asking the function (url() and bdi() are methods).
+        if kind is types.MethodType:
+            marked = hasattr(__obj.__func__, "jinja_pass_arg")
+        else:
+            marked = kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg")
+        if marked:
             return super().call(__obj, *args, **kwargs)
         if kwargs:
             kwargs.pop("_block_vars", None)

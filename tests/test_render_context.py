@@ -124,3 +124,16 @@ def test_contexts_start_from_plain_globals_that_follow_the_environment():
     assert template.render() == "two own twoown"
     assert template.render(b="var") == "two var twovar"
     assert type(template.globals).__name__ == "ChainMap"  # Jinja's own, left as it is
+
+
+def test_marked_methods_still_get_their_context():
+    class Lookup:
+        @pass_context
+        def seen(self, context, name):
+            return f"{type(self).__name__}:{context[name]}"
+
+        def plain(self, name):
+            return f"plain:{name}"
+
+    assert render("{% set x = 'local' %}{{ o.seen('x') }} {{ o.plain('x') }} {{ m('x') }}",
+                  o=Lookup(), m=Lookup().seen) == "Lookup:local plain:x Lookup:local"
