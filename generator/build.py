@@ -33,7 +33,7 @@ from .model import Article, Seed, Site
 from .plan import plan
 from .render import Renderer
 from .resolve import resolve
-from .seedfile import read_seed_bytes
+from .seedfile import prefetch, read_seed_bytes
 from .urls import UrlBuilder
 from .progress import Silent
 from .writer import Publisher, Standby, forked_map, write_file
@@ -132,6 +132,7 @@ def _read_chunk(job: tuple, seeds: list[Seed]) -> list[tuple[Article | Diagnosti
     global _worker
     if _worker is None:  # Markdown and YAML are imported on every core, not first here
         _worker = _Reader(*job)
+    prefetch(seed.path for seed in seeds)
     return [_worker(seed) for seed in seeds]
 
 

@@ -51,6 +51,32 @@ def read_seed_bytes(path: str | os.PathLike, limit: int, data: bytes | None = No
     return data
 
 
+_WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", None)
+
+
+def prefetch(paths) -> None:
+    """Ask the kernel to start reading these files now, all at once, so that reading
+    them one after another finds them in memory: a cold build of a folder the page
+    cache no longer holds otherwise waits on the disk for each seed in turn, with the
+    processor idle (a third of the read stage at 10,000 articles).  Only a hint:
+    whatever fails here is reported, if at all, when the file is read."""
+    if _WILLNEED is None:
+        return
+    for path in paths:
+        try:
+            # Not blocking: a seed swapped for a named pipe since it was found must
+            # not hold the build here (reading it reports it).
+            fd = os.open(path, READ_FLAGS | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, _WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def _too_big(size: int, limit: int) -> SahifaError:
     return SahifaError(f"{size / MB:.1f} MB, more than the {limit / MB:g} MB a seed may hold; "
                        "split it, or raise max_seed_mb in site.toml")

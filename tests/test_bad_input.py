@@ -13,6 +13,7 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from dataclasses import dataclass
 
@@ -442,3 +443,21 @@ def test_seed_bytes_are_read_whole_and_refused_past_the_limit(tmp_path):
         read_seed_bytes(tmp_path / "folder.md", 100)
     with pytest.raises(SahifaError):
         read_seed_bytes(tmp_path / "missing.md", 100)
+
+
+def test_prefetching_seeds_skips_what_cannot_be_read_and_changes_nothing(tmp_path):
+    """The read workers' hint to the kernel (prefetch) passes over a missing file, a
+    folder and a named pipe (which must not block it), and the files read after it
+    hold what they held."""
+    from generator.seedfile import prefetch, read_seed_bytes
+    seed = tmp_path / "a.md"
+    seed.write_bytes("---\ntitle: ألف\n---\nنص\n".encode())
+    (tmp_path / "folder.md").mkdir()
+    os.mkfifo(tmp_path / "pipe.md")
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (prefetch(
+        [tmp_path / "missing.md", tmp_path / "folder.md", tmp_path / "pipe.md", seed]),
+        done.set()), daemon=True)
+    worker.start()
+    assert done.wait(10), "prefetch blocked"
+    assert read_seed_bytes(seed, 1000) == seed.read_bytes()
