@@ -147,6 +147,56 @@ def test_front_matter_splitter_gives_a_mapping_or_a_project_error(text):
     assert body == "\n".join(lines[body_line - 1:])
 
 
+# Front matter lines built from the pieces YAML treats specially, for the direct
+# reading of simple front matter: whatever it reads must be what YAML reads.
+_YAML_BITS = st.sampled_from(list("-?:,[]{}#&*!|>'\"%@` .~=<+0123456789_")
+                             + ["\t", "\x85", "\u2028", "\ufeff", "\x7f", ": ", " #",
+                                "yes", "No", "on", "null", "true", ".inf", "0x1F", "1:20",
+                                "2024-05-01", "12:30", "1e3", "0o7"]
+                             + ["ا", "ⵜ", "é", "a", "Z", "word", "كلمة", " "] * 8)
+# Mostly what the direct reading takes, with the marks that may still send it to YAML.
+_YAML_NICE = st.sampled_from(["word", "كلمة", "ⵜⴰ", "é", " ", "1", "-", ".", ":", "'", '"',
+                              "/", "?", "%", "@", "&", "!", "yes", "null", "2024"])
+_YAML_TEXT = st.one_of(st.lists(_YAML_BITS, max_size=8).map("".join),
+                       st.lists(_YAML_NICE, min_size=1, max_size=5).map("".join))
+_YAML_VALUE = st.one_of(
+    _YAML_TEXT,
+    _YAML_TEXT.map(lambda t: f'"{t}"'),
+    _YAML_TEXT.map(lambda t: f"'{t}'"),
+    st.lists(_YAML_TEXT, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+)
+_YAML_KEY = st.one_of(st.sampled_from(["title", "date", "tags", "lang", "yes", "null", "on",
+                                       "_x", "a-b", "Title"] * 3), _YAML_TEXT)
+_YAML_LINE = st.one_of(
+    st.tuples(_YAML_KEY, st.sampled_from([": "] * 6 + [":", ":  ", " : ", ":\t"]),
+              _YAML_VALUE, st.sampled_from(["", "", "", " ", "  "])).map("".join),
+    st.sampled_from(["", "# a comment", "  indented: x", "---", "...", "- item", "%YAML 1.1"]),
+)
+
+
+@examples(500, 20_000)
+@given(st.lists(_YAML_LINE, max_size=4).map("\n".join))
+def test_simple_front_matter_is_read_as_yaml_reads_it(block):
+    import yaml
+    simple = frontmatter._simple_yaml(block)
+    if simple is None:
+        return
+    assert simple == (yaml.load(block, Loader=frontmatter._Loader) or {}), block
+    assert all(type(v) in (str, list) for v in simple.values())
+
+
+def test_the_usual_front_matter_is_read_directly():
+    """Front matter as editors write it takes the direct reading, and gives YAML's."""
+    import yaml
+    block = ('title: "المدينة الصحة 6221"\ndate: 2023-01-01T19:56:00\nlang: ar\n'
+             "tags: [رياضة, بيئة, l'économie]\n# a comment\n\nsummary: Un été à Rabat\n"
+             "translation_key: story-622\nauthor: 'Amina'  \nimage: /media/a b.jpg")
+    simple = frontmatter._simple_yaml(block)
+    assert simple is not None and simple == yaml.load(block, Loader=frontmatter._Loader)
+    for other in ("draft: true", "weight: 3", "tags:\n  - a", "title: a: b", "x: *a"):
+        assert frontmatter._simple_yaml(other) is None, other
+
+
 # ------------------------------------------------------------------ both readers
 
 def check_body_html(body: str, *, text_only: bool) -> None:
