@@ -102,8 +102,15 @@ class Formatter:
         return text
 
     def date(self, value: datetime, format: str = "long") -> str:
-        return self._once(("date", value, value.utcoffset(), format), lambda: format_date(
-            value.astimezone(self.tz), format=format, locale=self.locale))
+        key = ("date", value, value.utcoffset(), format)
+        text = self._done.get(key)
+        if text is None:
+            # A date's text depends on its day alone: articles of one day share it.
+            day = value.astimezone(self.tz).date()
+            same_day = self._once(("day", day, format), lambda: format_date(
+                day, format=format, locale=self.locale))
+            text = self._once(key, lambda: same_day)
+        return text
 
     def datetime(self, value: datetime, format: str = "medium") -> str:
         return format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale)
