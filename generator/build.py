@@ -364,7 +364,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
     try:
         request.progress.stage("plan")
         if changed is None:
-            routes, navigation = plan(site, config, asset_data, state)
+            routes, navigation = plan(site, config, asset_data, state, jobs)
             snapshot = Snapshot(key=key, inputs=tuple(articles), now=now,
                                 placed={a.source_path: a for a in site.articles}, site=site,
                                 diagnostics=diags.since(mark), routes=RouteTable(routes),

@@ -44,10 +44,11 @@ def _with_default(alternates: tuple[tuple[str, str], ...], default: str):
 
 
 class Planner:
-    def __init__(self, site: Site, config: SiteConfig, memo=None) -> None:
+    def __init__(self, site: Site, config: SiteConfig, memo=None, jobs: int = 1) -> None:
         self.site = site
         self.config = config
         self.memo = memo
+        self.jobs = jobs
         self.routes: list[Route] = []
         self.navigation: dict[str, tuple[taxonomy.Term, ...]] = {}
         # Routes of the previous build by what they were made from: the same inputs
@@ -199,7 +200,11 @@ class Planner:
             by_path = {a.source_path: a for a in site.articles}
             return {path: tuple(by_path[p] for p in others)
                     for path, others in pickle.loads(self.memo.related[1]).items()}
-        related = taxonomy.related(site.articles)
+        parallel = None
+        if self.jobs > 1:
+            from .writer import forked_map
+            parallel = lambda fn, job, items: forked_map(fn, job, items, self.jobs)  # noqa: E731
+        related = taxonomy.related(site.articles, parallel=parallel)
         if self.memo is not None:
             self.memo.related = (key, pickle.dumps(
                 {path: tuple(a.source_path for a in others) for path, others in related.items()},
@@ -223,9 +228,11 @@ class Planner:
 
 
 def plan(site: Site, config: SiteConfig, assets: dict[str, bytes],
-         memo=None) -> tuple[tuple[Route, ...], FrozenDict]:
+         memo=None, jobs: int = 1) -> tuple[tuple[Route, ...], FrozenDict]:
     """Every route, and the site navigation (sections per language).  `memo` (a
-    BuildState) lets an unchanged related-articles computation be reused."""
-    planner = Planner(site, config, memo)
+    BuildState) lets an unchanged related-articles computation be reused; with
+    `jobs` above one, a large archive's related articles are ranked on that many
+    forked workers."""
+    planner = Planner(site, config, memo, jobs)
     routes = planner.plan(assets)
     return routes, FrozenDict(planner.navigation)

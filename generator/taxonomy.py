@@ -160,14 +160,20 @@ def archives(lang: str, articles: Sequence[Article]) -> tuple[tuple[Period, tupl
     return tuple(out)
 
 
+RELATED_PARALLEL = 2000  # articles from which ranking on every core is worth its fork
+
+
 def related(articles: Sequence[Article], count: int = RELATED_COUNT,
-            window: int = RELATED_WINDOW) -> Mapping[str, tuple[Article, ...]]:
+            window: int = RELATED_WINDOW, parallel: Callable | None = None
+            ) -> Mapping[str, tuple[Article, ...]]:
     """source_path → up to `count` articles of the same language sharing the most tags,
     then nearest in date.
 
     Candidates are the date neighbours of each article in every one of its tags and in
     every pair of its tags, so an article sharing two tags is found however busy each
-    tag is, and the cost stays linear in the size of the archive.
+    tag is, and the cost stays linear in the size of the archive.  With `parallel`
+    (a map of fn(job, item) over items, such as writer.forked_map on every core), a
+    large archive is ranked in shares; the result is the same.
     """
     # Articles by position, with what ranking needs precomputed once.
     ordered_all = sorted(articles, key=lambda a: (a.date, a.source_path))
@@ -178,6 +184,7 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT,
     masks = [sum(bit.setdefault(t, 1 << len(bit)) for t in tags) for tags in tagsets]
     stamps = [a.date.timestamp() for a in ordered_all]
     paths = [a.source_path for a in ordered_all]
+    langs = [a.lang for a in ordered_all]
     lists: dict[tuple, list[int]] = defaultdict(list)
     for j, article in enumerate(ordered_all):
         own = sorted(tagsets[j])
@@ -186,11 +193,27 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT,
             for other in own[i + 1:]:
                 lists[(article.lang, tag, other)].append(j)
     list_stamps = {key: [stamps[j] for j in items] for key, items in lists.items()}
-    out: dict[str, tuple[Article, ...]] = {}
-    for j, article in enumerate(ordered_all):
+    job = (tagsets, masks, stamps, paths, langs, lists, list_stamps, count, window)
+    n = len(ordered_all)
+    if parallel is None or n < RELATED_PARALLEL:
+        found = _rank(job, (0, n))
+    else:
+        size = -(-n // 8)
+        found = [best for part in parallel(_rank, job, [(i, min(i + size, n))
+                                                          for i in range(0, n, size)])
+                 for best in part]
+    return FrozenDict({ordered_all[j].source_path: tuple(ordered_all[k] for k in best)
+                       for j, best in enumerate(found) if best})
+
+
+def _rank(job: tuple, bounds: tuple[int, int]) -> list[tuple[int, ...]]:
+    """The related articles (by position) of the articles at positions start to end."""
+    tagsets, masks, stamps, paths, langs, lists, list_stamps, count, window = job
+    out: list[tuple[int, ...]] = []
+    for j in range(*bounds):
         own = masks[j]
         ordered = sorted(tagsets[j])
-        lang = article.lang
+        lang = langs[j]
         when = stamps[j]
         # An article sharing two tags within a tag's window is within the pair's
         # window too (the pair's list is part of the tag's, in the same order): when
@@ -206,11 +229,9 @@ def related(articles: Sequence[Article], count: int = RELATED_COUNT,
                 i = bisect.bisect_left(list_stamps[key], when)
                 candidates.update(lists[key][max(0, i - window): i + window])
             candidates.discard(j)
-        if candidates:
-            best = heapq.nsmallest(count, candidates, key=lambda k: (
-                -(own & masks[k]).bit_count(), abs(stamps[k] - when), paths[k]))
-            out[article.source_path] = tuple(ordered_all[k] for k in best)
-    return FrozenDict(out)
+        out.append(tuple(heapq.nsmallest(count, candidates, key=lambda k: (
+            -(own & masks[k]).bit_count(), abs(stamps[k] - when), paths[k]))))
+    return out
 
 
 def neighbours(articles: Sequence[Article]) -> Mapping[str, tuple[Article | None, Article | None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import random
 import re
 from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
@@ -595,6 +596,27 @@ def test_related_follows_its_windowed_rule(specs):
                 for n, (lang, hours, tags) in enumerate(specs)]
     found = taxonomy.related(articles, window=3)
     assert dict(found) == windowed_related(articles, window=3)
+
+
+def test_related_ranked_on_forked_workers_is_the_same(monkeypatch):
+    """A large archive's related articles ranked in shares on forked workers (the
+    build's writer.forked_map) are those ranked in one process."""
+    from generator.writer import forked_map
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    rng = random.Random(7)
+    articles = [Dated(f"s/{n:04d}.md", rng.choice(["ar", "fr", "en"]),
+                      start + timedelta(hours=rng.randrange(2000)),
+                      tuple(sorted(rng.sample("abcdefgh", rng.randint(0, 3)))))
+                for n in range(300)]
+    monkeypatch.setattr(taxonomy, "RELATED_PARALLEL", 100)
+    calls = []
+
+    def parallel(fn, job, items):
+        calls.append(len(items))
+        return forked_map(fn, job, items, 2)
+    found = taxonomy.related(articles, parallel=parallel)
+    assert calls == [8]  # it did go to the workers
+    assert dict(found) == dict(taxonomy.related(articles)) == windowed_related(articles)
 
 
 def article_nav(html):
