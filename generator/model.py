@@ -116,6 +116,7 @@ class Document:
     source: str | None         # byline found in the body (.txt)
     first_paragraph: str | None
     fmt: str                   # "txt" or "md"
+    words: int | None = None   # len(text.split()), when the reader counted them
 
 
 # Articles a new process has not read from the build cache yet: id → (the article,

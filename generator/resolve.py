@@ -249,7 +249,7 @@ def resolve(seed: Seed, doc: Document, config: SiteConfig, *,
         future=False,  # decided by assemble, against the build time
         body=Body(doc.body_html),
         fmt=doc.fmt,
-        words=len(doc.text.split()),
+        words=doc.words if doc.words is not None else len(doc.text.split()),
         extra=FrozenDict(extra),
         inferred=tuple(inferred),
         # Where it goes unless its slug clashes (assemble.place): placed as it is read,

@@ -236,6 +236,7 @@ def test_markdown_reader_with_raw_html_gives_a_document_or_a_project_error(text)
     doc = only_project_errors(MarkdownReader().read, text)
     if doc is not None:
         assert isinstance(doc.body_html, str) and isinstance(doc.meta, dict)
+        assert doc.words == len(doc.text.split())  # counted as the text is made
 
 
 # ------------------------------------------------------------------ resolving

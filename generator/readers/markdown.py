@@ -64,8 +64,14 @@ FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 def strip_tags(fragment: str) -> str:
     """Plain text of an HTML fragment: block tags separate words, inline tags do not,
     footnote markers are dropped."""
+    return plain_words(fragment)[0]
+
+
+def plain_words(fragment: str) -> tuple[str, int]:
+    """strip_tags(fragment), and how many words it holds (len(text.split()))."""
     fragment = BLOCK_TAG.sub(" ", FOOTNOTE_REF.sub("", fragment))
-    return " ".join(html.unescape(TAG.sub("", fragment)).split())
+    words = html.unescape(TAG.sub("", fragment)).split()
+    return " ".join(words), len(words)
 
 
 def inline_text(line: str) -> str:
@@ -234,9 +240,13 @@ class MarkdownReader:
             rest = body  # the leading heading is content, not a repeat of the title
         body_html = self.convert(rest)
         m = FIRST_PARAGRAPH.search(body_html)
+        heading = str(given or title or "")
+        plain, words = plain_words(body_html)
         return Document(
             meta=meta, meta_lines=key_lines, body_html=body_html,
-            text="\n".join(filter(None, [str(given or title or ""), strip_tags(body_html)])),
+            text="\n".join(filter(None, [heading, plain])),
             title=title, title_line=title_line, source=None,
             first_paragraph=strip_tags(m.group(1)) if m else None, fmt=self.fmt,
+            # Counted as the text is made: splitting the whole text again costs more.
+            words=len(heading.split()) + words,
         )
