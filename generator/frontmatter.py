@@ -102,7 +102,7 @@ def split(text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
 
 # The front matter nearly every seed has: one `key: value` line per key, each value
 # text, quoted text or a flow list of words.  Read directly, such a block gives what
-# YAML gives, in a tenth of the time; anything else (and anything YAML would read as
+# YAML gives, in a quarter of the time; anything else (and anything YAML would read as
 # other than text: numbers, true, null…) goes to YAML (the tests compare the two).
 _SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +(.*?) *")
 _DOUBLE = re.compile(r'"([^"\\]*)"')
