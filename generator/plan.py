@@ -6,6 +6,7 @@ can silently overwrite another.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from typing import Sequence
@@ -203,7 +204,7 @@ class Planner:
         parallel = None
         if self.jobs > 1:
             from .writer import forked_map
-            parallel = lambda fn, job, items: forked_map(fn, job, items, self.jobs)  # noqa: E731
+            parallel = functools.partial(forked_map, jobs=self.jobs)
         related = taxonomy.related(site.articles, parallel=parallel)
         if self.memo is not None:
             self.memo.related = (key, pickle.dumps(
