@@ -22,11 +22,42 @@ WINDOWS_RESERVED = frozenset(
 MAX_LENGTH = 80
 
 
+# The letters and digits of the newsroom's scripts (Latin with French accents,
+# Arabic, Tifinagh), each of category L or N, and characters that only ever separate
+# words (categories P, S and Z): a text made of these alone is its runs of letters
+# and digits joined by single hyphens, found in C.  Anything else (combining marks,
+# format characters, other scripts) takes the general way, character by character.
+WORD_RANGES = (("0", "9"), ("a", "z"), ("\u00df", "\u00f6"), ("\u00f8", "\u00ff"),
+               ("\u0153", "\u0153"), ("\u0621", "\u063a"), ("\u0641", "\u064a"),
+               ("\u0660", "\u0669"), ("\u2d30", "\u2d67"))
+SEPARATOR_RANGES = ((" ", "/"), (":", "@"), ("[", "`"), ("{", "~"), ("\u00a0", "\u00a0"),
+                    ("\u00ab", "\u00ab"), ("\u00bb", "\u00bb"), ("\u060c", "\u060c"),
+                    ("\u061b", "\u061b"), ("\u061f", "\u061f"), ("\u2013", "\u2014"),
+                    ("\u2018", "\u2019"), ("\u201c", "\u201d"), ("\u2026", "\u2026"))
+
+
+def _char_class(ranges) -> str:
+    return "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
+                   for a, b in ranges)
+
+
+_WORD_RUN = re.compile(f"[{_char_class(WORD_RANGES)}]+")
+_PLAIN = re.compile(f"[{_char_class(WORD_RANGES + SEPARATOR_RANGES)}]*")
+
+
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """The slug of a text; may be empty when the text has no letter or digit."""
     text = unicodedata.normalize("NFC", str(text))
     text = ARABIC_MARKS.sub("", text)
     text = unicodedata.normalize("NFC", text.lower())
+    if _PLAIN.fullmatch(text):
+        return _finish("-".join(_WORD_RUN.findall(text)), max_length)
+    return _finish(_slug_chars(text), max_length)
+
+
+def _slug_chars(text: str) -> str:
+    """Letters, digits and the marks that follow them, each run of anything else
+    between them one hyphen (any text, one character at a time)."""
     out: list[str] = []
     pending_dash = False
     for ch in text:
@@ -40,7 +71,10 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
             continue  # joiners, stray marks: invisible, never separators
         else:
             pending_dash = True
-    slug = "".join(out)
+    return "".join(out)
+
+
+def _finish(slug: str, max_length: int) -> str:
     if len(slug) > max_length:
         cut = slug[:max_length]
         if "-" in cut and slug[max_length] != "-":

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from generator import slugs
 from generator.slugs import MAX_LENGTH, WINDOWS_RESERVED, fallback_slug, is_safe_slug, slugify
 from generator.urls import UrlBuilder, article_path, home_path, output_file
 
@@ -114,6 +115,34 @@ def test_slugify_properties(text):
     assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
     if slug:
         assert is_safe_slug(slug)
+
+
+def _chars(ranges):
+    return [chr(c) for a, b in ranges for c in range(ord(a), ord(b) + 1)]
+
+
+def test_the_quick_way_knows_each_characters_category():
+    """slugify reads a text of these characters alone with two regular expressions:
+    that is only right where each is what the table says (a letter or digit, or a
+    character that only separates words)."""
+    assert all(unicodedata.category(c)[0] in "LN" for c in _chars(slugs.WORD_RANGES))
+    assert all(unicodedata.category(c)[0] in "PSZ" for c in _chars(slugs.SEPARATOR_RANGES))
+
+
+# Both kinds of characters, and some that send a text the general way (a combining
+# mark, a joiner, tatweel, capitals, a letter of another script).
+QUICK_ALPHABET = (_chars(slugs.WORD_RANGES) + _chars(slugs.SEPARATOR_RANGES)
+                  + ["\u064e", "\u0301", "\u200d", "\u0640", "É", "Ⴀ", "\u2d7f"])
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(QUICK_ALPHABET), max_size=120))
+def test_the_quick_way_gives_the_general_ways_slug(text):
+    """Whatever the text, the slug is the one the character-by-character way makes."""
+    prepared = unicodedata.normalize("NFC", text)
+    prepared = unicodedata.normalize("NFC", slugs.ARABIC_MARKS.sub("", prepared).lower())
+    assert slugify(text) == slugs._finish(slugs._slug_chars(prepared), MAX_LENGTH)
+    assert slugify(text, 20) == slugs._finish(slugs._slug_chars(prepared), 20)
 
 
 @settings(max_examples=300)
