@@ -54,8 +54,12 @@ class SkippingInlineProcessor(InlineProcessor):
     def run(self, tree, ancestors=None):
         registry = self.md.inlinePatterns
         patterns = [registry[i] for i in range(len(registry))]  # sorted by priority
-        self._plan = tuple((pattern, TRIGGERS.get(item.name))
-                           for pattern, item in zip(patterns, registry._priority))
+        plan = [(pattern, TRIGGERS.get(item.name))
+                for pattern, item in zip(patterns, registry._priority)]
+        # Each trigger is looked for once per text, not once per pattern it starts.
+        self._triggers = tuple(sorted({t for _, found in plan if found for t in found}))
+        self._plan = tuple((pattern, None if found is None else frozenset(found))
+                           for pattern, found in plan)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -65,9 +69,13 @@ class SkippingInlineProcessor(InlineProcessor):
         plan = self._plan
         count = len(plan)
         startIndex = 0
+        # The triggers the text holds.  A match only ever takes marks out of the text
+        # (its placeholders hold none), so after one this may name a trigger no
+        # longer there: the pattern is then tried, as the stock processor would.
+        present = {t for t in self._triggers if t in data}
         while patternIndex < count:
             pattern, triggers = plan[patternIndex]
-            if triggers is not None and not any(t in data for t in triggers):
+            if triggers is not None and triggers.isdisjoint(present):
                 patternIndex += 1
                 startIndex = 0  # as after a pattern that does not match
                 continue
