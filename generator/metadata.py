@@ -27,9 +27,13 @@ def image_url(image: str | None, urls: UrlBuilder) -> str | None:
     return url + (f"?{parts.query}" if parts.query else "")
 
 
+# One encoder for every page: json.dumps with options makes a new one each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def script_json(data) -> Markup:
     """JSON that is safe inside <script>: no seed text can close the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = _ENCODER.encode(data)
     text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return Markup(text)
