@@ -229,8 +229,12 @@ def _rank(job: tuple, bounds: tuple[int, int]) -> list[tuple[int, ...]]:
                 i = bisect.bisect_left(list_stamps[key], when)
                 candidates.update(lists[key][max(0, i - window): i + window])
             candidates.discard(j)
-        out.append(tuple(heapq.nsmallest(count, candidates, key=lambda k: (
-            -(own & masks[k]).bit_count(), abs(stamps[k] - when), paths[k]))))
+        # Each candidate's rank, made in one comprehension and compared in C (a key
+        # function would be a Python call per candidate); paths are unique, so the
+        # position at the end never decides.
+        best = heapq.nsmallest(count, [(-(own & masks[k]).bit_count(), abs(stamps[k] - when),
+                                        paths[k], k) for k in candidates])
+        out.append(tuple(item[3] for item in best))
     return out
 
 
