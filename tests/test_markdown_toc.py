@@ -52,6 +52,14 @@ def test_every_seed_converts_as_with_the_stock_extension():
     "- [TOC]\n\n## In a list",
     "    [TOC]\n\n## In code",
     "# عنوان\n\n## ⵜⴰⵎⴰⵣⵉⵖⵜ {: #own-id }\n\n[TOC]",
+    # Headings named the quick way (plain text) and the rendered way, side by side.
+    "## Same\n\n## Same\n\n## Same_1\n\n## same",
+    "## Tom &amp; Jerry\n\n## a < b > c\n\n## AT&T",
+    "## <b>Bold</b> head\n\n## \\*not emphasis\\*",
+    "## Note[^1]\n\n[^1]: The note.",
+    "## Short {: data-toc-label='Label' }\n\n## Own {: #kept }\n\n## kept",
+    "##\n\n## \n\ntext",
+    "## الاقتصاد  و   الثقافة\n\n## Économie\tet culture",
 ])
 def test_each_edge_of_the_table_of_contents(text):
     converts_as(stock_reader, text)

@@ -4,6 +4,7 @@ heading ids that keep every script's letters)."""
 from __future__ import annotations
 
 import html
+import inspect
 import re
 
 import xml.etree.ElementTree as etree
@@ -34,6 +35,15 @@ def heading_id(value: str, separator: str = "-") -> str:
     return slugify(value) or "section"
 
 
+# The ids of the stock loop as this file knows it (the releases whose unique() takes
+# counters, and which name a heading by its rendered inner HTML); with
+# another release, the stock loop runs.
+_QUICK_IDS = (all(hasattr(toc, name) for name in ("render_inner_html", "remove_fnrefs",
+                                                   "strip_tags", "unique"))
+              and "counters" in inspect.signature(toc.unique).parameters)
+_NOT_PLAIN = re.compile("[&<>\x02\x03]")
+
+
 class HeadingIds(toc.TocTreeprocessor):
     """The toc extension's tree processor, which gives each heading its id, without
     making the table of contents of a document that has no place for one: the table
@@ -44,7 +54,34 @@ class HeadingIds(toc.TocTreeprocessor):
         marker = self.marker
         self._wanted = bool(marker) and any(
             marker in el.text for el in doc.iter() if isinstance(el.text, str))
-        super().run(doc)
+        if self._wanted or not _QUICK_IDS:
+            super().run(doc)
+            return
+        # The stock loop's ids, without the table's tokens: a heading of plain text
+        # (no child element, no entity, markup or placeholder) is named by its text
+        # with its spaces collapsed, which is what rendering it, running the
+        # post-processors (they only replace placeholders) and stripping its tags give.
+        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        counters: dict[str, int] = {}
+        for el in doc.iter():
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                self.set_level(el)
+                if "id" not in el.attrib:
+                    text = el.text
+                    if len(el) == 0 and (text is None or not _NOT_PLAIN.search(text)):
+                        name = " ".join((text or "").split())
+                    else:
+                        name = html.unescape(toc.strip_tags(
+                            toc.render_inner_html(toc.remove_fnrefs(el), self.md)))
+                    el.attrib["id"] = toc.unique(self.slugify(name, self.sep), used_ids,
+                                                 counters)
+                el.attrib.pop("data-toc-label", None)  # as the stock loop drops it
+                if self.use_anchors:
+                    self.add_anchor(el, el.attrib["id"])
+                if self.use_permalinks not in (False, None):
+                    self.add_permalink(el, el.attrib["id"])
+        self.md.toc_tokens = []
+        self.md.toc = ""
 
     def build_toc_div(self, toc_list):
         return super().build_toc_div(toc_list) if self._wanted else etree.Element("div")
