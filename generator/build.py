@@ -28,7 +28,8 @@ from .errors import (DEEP, ERROR, NOTE, BuildError, ConfigError, Diagnostic, Dia
                      SahifaError, display_path)
 from .fingerprint import Fingerprinter, base_digest, code_digest, environment_digest
 from .incremental import RouteTable, Snapshot, articles_in
-from .cache import SEEDS_FILE, BuildState, content_digest, stat_key, trusted
+from .cache import (SEEDS_FILE, BuildState, RecordMaker, content_digest, from_record,
+                    recordable, stat_key, trusted)
 from .model import Article, Seed, Site
 from .plan import plan
 from .render import Renderer
@@ -126,14 +127,26 @@ class _Reader:
 
 
 _worker: _Reader | None = None  # a read worker's own, made at its first chunk
+_records: RecordMaker | None = None
 
 
-def _read_chunk(job: tuple, seeds: list[Seed]) -> list[tuple[Article | Diagnostic, str | None]]:
-    global _worker
+def _read_chunk(job: tuple, seeds: list[Seed]) -> list[tuple[Article | Diagnostic | tuple,
+                                                             str | None]]:
+    """Each seed read.  With `records` (a build that saves its state), an article
+    comes as its record and its body's text: the parent makes the article from the
+    record, and saves the record as it is."""
+    global _worker, _records
+    config, file_dates, records = job
     if _worker is None:  # Markdown and YAML are imported on every core, not first here
-        _worker = _Reader(*job)
+        _worker = _Reader(config, file_dates)
     prefetch(seed.path for seed in seeds)
-    return [_worker(seed) for seed in seeds]
+    found = [_worker(seed) for seed in seeds]
+    if not records:
+        return found
+    if _records is None:
+        _records = RecordMaker()
+    return [((_records(item), item.body.text), digest) if recordable(item) else (item, digest)
+            for item, digest in found]
 
 
 def _standby_reader(config: SiteConfig):
@@ -203,11 +216,18 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
     else:  # workers read the files themselves: no bytes cross the pipes
         size = max(8, len(todo) // (jobs * 32))  # small: no worker waits long at the end
         chunks = [[seed for seed, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
-        for chunk, part in zip(chunks, forked_map(_read_chunk, (config, file_dates),
+        records = {} if state.saves() else None
+        for chunk, part in zip(chunks, forked_map(_read_chunk, (config, file_dates,
+                                                                records is not None),
                                                   chunks, jobs)):
             for seed, (item, digest) in zip(chunk, part):
+                if type(item) is tuple:
+                    raw, text = item
+                    item = from_record(raw, text)
+                    records[id(item)] = (item, raw)
                 results[seed.rel], digests[seed.rel] = item, digest
             progress.advance(len(chunk))
+        state.records = records or {}
     now_ns = time.time_ns()
     entries: dict[str, tuple] = {}
     for seed in seeds:

@@ -111,18 +111,27 @@ class ArticleRecords:
                 del STORED[key]
 
     @staticmethod
-    def pack(articles: list[Article], dispatch_table: dict) -> bytes:
+    def pack(articles: list[Article], dispatch_table: dict, made: dict | None = None,
+             stored: dict | None = None) -> bytes:
         """Offsets, body digests and records of `articles`: an article still in its
-        record is copied as it is, without being read."""
+        record is copied as it is, without being read; so is one whose record a read
+        worker made (`made`: id → (article, record)) when its body is in the pack
+        (`stored`, the pack's index), as that record names it."""
         records = []
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = dispatch_table
         digests = bytearray()
+        made = made or {}
+        stored = stored or {}
         for article in articles:
             entry = STORED.get(id(article))
+            ready = made.get(id(article))
             if entry is not None and entry[0] is article:
                 records.append(entry[1].raw(entry[2]))
+            elif (ready is not None and ready[0] is article
+                  and article.body.digest in stored):
+                records.append(ready[1])
             else:
                 buffer.seek(0)
                 buffer.truncate()
@@ -137,6 +146,41 @@ class ArticleRecords:
         for record in records:
             offsets.append(offsets[-1] + len(record))
         return struct.pack(f"<{len(offsets)}Q", *offsets) + bytes(digests) + b"".join(records)
+
+
+class RecordMaker:
+    """An article's record as a saved state holds it (its check, then its fields'
+    pickle, its body named by digest), made in the read worker that made the
+    article: the parent saves it as it is instead of pickling the article again."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        table = copyreg.dispatch_table.copy()
+        table[Body] = lambda b: (Body.stored, (b.digest,))
+        self._pickler.dispatch_table = table
+
+    def __call__(self, article: Article) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pickler.clear_memo()
+        self._pickler.dump(article.__getstate__())
+        record = self._buffer.getvalue()
+        return hashlib.blake2b(record, digest_size=RECORD_CHECK).digest() + record
+
+
+def recordable(article) -> bool:
+    """Whether a read worker hands `article` over as its record (and body text)."""
+    return (type(article) is Article and type(article.body) is Body
+            and article.body.text is not None)
+
+
+def from_record(raw: bytes, text: str) -> Article:
+    """The article a RecordMaker record holds, its body's text given back."""
+    article = object.__new__(Article)
+    article.__setstate__(pickle.loads(memoryview(raw)[RECORD_CHECK:]))
+    article.body.text = text
+    return article
 
 
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
@@ -203,6 +247,9 @@ class BuildState:
     loaded_scope: str = ""
     loaded_base: str | None = None
     code: str = ""                    # digest of Sahifa's own source, once per process
+    # id → (article, record) for the articles read workers made in this process's
+    # build, when the state is to be saved: save() writes those records as they are.
+    records: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------- seeds
 
@@ -301,6 +348,10 @@ class BuildState:
         self.loaded_scope = self.scope
         self.loaded_base = getattr(self.snapshot, "fingerprint_base", None)
 
+    def saves(self) -> bool:
+        """Whether this state is saved at the end of the build (it holds its folder)."""
+        return self.lock is not None and self.bodies is not None
+
     def keep_bodies(self, articles) -> None:
         """Move new bodies to the pack (bodies read from it never come back to memory)."""
         if self.bodies is not None and self.lock is not None:
@@ -369,7 +420,7 @@ class BuildState:
             with open(tmp, "wb") as fp:
                 fp.write(HEADER.pack(MAGIC, CACHE_VERSION, len(articles), len(main.getbuffer()),
                                      len(buffers)))
-                fp.write(ArticleRecords.pack(articles, table))
+                fp.write(ArticleRecords.pack(articles, table, self.records, index))
                 fp.write(main.getbuffer())
                 for buffer in buffers:
                     raw = buffer.raw()

@@ -533,3 +533,47 @@ def test_the_first_edit_after_a_cold_build_links_unchanged_pages_on_every_core(
     shutil.rmtree(site.root / ".cache")
     shutil.rmtree(site.root / ".site.sahifa-back")
     assert site.build(jobs=1, search_index=True).written == 0 and read_manifest(site.out) == manifest
+
+
+def _article_records(cache_dir):
+    """The part of a saved state that holds the articles: offsets, body digests and
+    records."""
+    import struct
+    from generator.cache import HEADER, SEEDS_FILE
+    data = (cache_dir / SEEDS_FILE).read_bytes()
+    _, _, count, _, _ = HEADER.unpack_from(data)
+    offsets = struct.unpack_from(f"<{count + 1}Q", data, HEADER.size)
+    start = HEADER.size + 8 * (count + 1) + 16 * count
+    return count, data[HEADER.size:start + offsets[-1]]
+
+
+def test_records_the_read_workers_make_are_the_ones_the_cache_would_save(site, monkeypatch,
+                                                                          reads):
+    """Read on every core, each article comes to the build as the record the saved
+    state keeps of it, which is saved as it came; it is, byte for byte, the record
+    the build makes of the article itself, and the next build reads it back."""
+    from generator.cache import ArticleRecords, BuildState
+    many_seeds(site, n=build_mod.PARALLEL_THRESHOLD + 12)
+    made = []
+    real_pack = ArticleRecords.pack
+    monkeypatch.setattr(ArticleRecords, "pack", staticmethod(
+        lambda articles, table, ready=None, stored=None:
+        made.append(len(ready or {})) or real_pack(articles, table, ready, stored)))
+    first = site.build(jobs=2)
+    assert first.status == 0 and made == [build_mod.PARALLEL_THRESHOLD + 12]
+    count, by_workers = _article_records(site.root / ".cache")
+    assert count == build_mod.PARALLEL_THRESHOLD + 12
+    files = site.files()
+    # The same build, with the articles pickled again where the state is saved.
+    shutil.rmtree(site.root / ".cache")
+    saves = BuildState.saves
+    monkeypatch.setattr(BuildState, "saves", lambda state: False)
+    assert site.build(jobs=2, clean=True).status == 0
+    assert made[-1] == 0
+    assert _article_records(site.root / ".cache") == (count, by_workers)
+    # Read back: nothing is parsed again, and the site is the same.
+    monkeypatch.setattr(BuildState, "saves", saves)
+    reads["n"] = 0
+    again = site.build(jobs=2)
+    assert again.status == 0 and reads["n"] == 0 and again.written == 0
+    assert site.files() == files
