@@ -198,6 +198,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
                     continue
         todo.append((seed, data))
     progress.stage("read", len(todo))
+    state.records = {}
     if standby is not None and (not todo or len(todo) >= PARALLEL_THRESHOLD):
         standby.close()
         standby = None
@@ -227,7 +228,7 @@ def read_all(seeds: tuple[Seed, ...], config: SiteConfig, request: BuildRequest,
                     records[id(item)] = (item, raw)
                 results[seed.rel], digests[seed.rel] = item, digest
             progress.advance(len(chunk))
-        state.records = records or {}
+        state.records = records or {}  # for save(), which lets go of them
     now_ns = time.time_ns()
     entries: dict[str, tuple] = {}
     for seed in seeds:

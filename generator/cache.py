@@ -434,6 +434,7 @@ class BuildState:
         except Exception:  # the cache proved wrong (a damaged pack): forget it all
             self.discard(folder)
         finally:
+            self.records = {}
             self.release()
 
     def discard(self, folder: Path) -> None:
