@@ -118,9 +118,7 @@ class ArticleRecords:
         worker made (`made`: id → (article, record)) when its body is in the pack
         (`stored`, the pack's index), as that record names it."""
         records = []
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = dispatch_table
+        record_of = RecordMaker(dispatch_table)
         digests = bytearray()
         made = made or {}
         stored = stored or {}
@@ -133,13 +131,7 @@ class ArticleRecords:
                   and article.body.digest in stored):
                 records.append(ready[1])
             else:
-                buffer.seek(0)
-                buffer.truncate()
-                pickler.clear_memo()
-                pickler.dump(article.__getstate__())
-                record = buffer.getvalue()
-                records.append(hashlib.blake2b(record, digest_size=RECORD_CHECK).digest()
-                               + record)
+                records.append(record_of(article))
             digest = body_digest_of(article)
             digests += bytes.fromhex(digest) if digest else bytes(16)
         offsets = [0]
@@ -149,16 +141,18 @@ class ArticleRecords:
 
 
 class RecordMaker:
-    """An article's record as a saved state holds it (its check, then its fields'
-    pickle, its body named by digest), made in the read worker that made the
-    article: the parent saves it as it is instead of pickling the article again."""
+    """An article's record as a saved state holds it: its check, then its fields'
+    pickle, made with `dispatch_table` (by default, the body named by its digest,
+    as a read worker makes it: the parent then saves it as it is instead of
+    pickling the article again)."""
 
-    def __init__(self) -> None:
+    def __init__(self, dispatch_table: dict | None = None) -> None:
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        table = copyreg.dispatch_table.copy()
-        table[Body] = lambda b: (Body.stored, (b.digest,))
-        self._pickler.dispatch_table = table
+        if dispatch_table is None:
+            dispatch_table = copyreg.dispatch_table.copy()
+            dispatch_table[Body] = lambda b: (Body.stored, (b.digest,))
+        self._pickler.dispatch_table = dispatch_table
 
     def __call__(self, article: Article) -> bytes:
         self._buffer.seek(0)
