@@ -410,8 +410,7 @@ def _build(request: BuildRequest, state: BuildState | None, at_exit: list) -> Bu
             # cache will be saved.
             track = Tracking(fingerprints, known,
                              site.articles if snapshot.index is None else None,
-                             pickles=persist and state.lock is not None
-                             and state.bodies is not None and routes.unsaved())
+                             pickles=persist and state.saves() and routes.unsaved())
             if publisher.holds_nothing():
                 # Every output is new (a first build, --clean): nothing is compared, so
                 # the processes rendering the pages make their fingerprints, and find

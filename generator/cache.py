@@ -348,7 +348,7 @@ class BuildState:
 
     def keep_bodies(self, articles) -> None:
         """Move new bodies to the pack (bodies read from it never come back to memory)."""
-        if self.bodies is not None and self.lock is not None:
+        if self.saves():
             try:
                 # An article still in its record has its body in the pack already.
                 self.bodies.keep([a.body for a in articles
@@ -385,7 +385,7 @@ class BuildState:
         """Write the state atomically, when it changed, then let go of the folder;
         a failure only loses speed."""
         try:
-            if self.lock is None or self.bodies is None or not self.worth_saving():
+            if not self.saves() or not self.worth_saving():
                 return
             if self.snapshot is not None:
                 self.snapshot.prepare()  # its index too: a new process needs it at once

@@ -552,7 +552,7 @@ def test_records_the_read_workers_make_are_the_ones_the_cache_would_save(site, m
     """Read on every core, each article comes to the build as the record the saved
     state keeps of it, which is saved as it came; it is, byte for byte, the record
     the build makes of the article itself, and the next build reads it back."""
-    from generator.cache import ArticleRecords, BuildState
+    from generator.cache import ArticleRecords
     many_seeds(site, n=build_mod.PARALLEL_THRESHOLD + 12)
     made = []
     real_pack = ArticleRecords.pack
@@ -566,13 +566,13 @@ def test_records_the_read_workers_make_are_the_ones_the_cache_would_save(site, m
     files = site.files()
     # The same build, with the articles pickled again where the state is saved.
     shutil.rmtree(site.root / ".cache")
-    saves = BuildState.saves
-    monkeypatch.setattr(BuildState, "saves", lambda state: False)
+    recordable = build_mod.recordable
+    monkeypatch.setattr(build_mod, "recordable", lambda article: False)
     assert site.build(jobs=2, clean=True).status == 0
     assert made[-1] == 0
     assert _article_records(site.root / ".cache") == (count, by_workers)
     # Read back: nothing is parsed again, and the site is the same.
-    monkeypatch.setattr(BuildState, "saves", saves)
+    monkeypatch.setattr(build_mod, "recordable", recordable)
     reads["n"] = 0
     again = site.build(jobs=2)
     assert again.status == 0 and reads["n"] == 0 and again.written == 0
